@@ -1,0 +1,265 @@
+"""The command line: `{{ cookiecutter.package_name }} train | lab | kitchen | shop | up`.
+
+Plain argparse, so it works the same on every system (no make needed). Each server command
+binds 127.0.0.1 unless told otherwise: nothing is published to the network by accident.
+"""
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from {{ cookiecutter.package_name }}.settings import get_settings
+
+COMMAND = "{{ cookiecutter.package_name }}"
+SHOP_PAGE = Path(__file__).parent / "shop" / "app.py"
+
+
+# --- What a person may type ------------------------------------------------------------------
+
+
+def number_type(kind, minimum, maximum=None):
+    """Return an argparse type that accepts `kind` values in [minimum, maximum]."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__}") from None
+        if value < minimum or (maximum is not None and value > maximum):
+            upper = f" and {maximum}" if maximum is not None else ""
+            between = f"between {minimum}{upper}" if upper else f"at least {minimum}"
+            raise argparse.ArgumentTypeError(f"{text} must be {between}")
+        return value
+
+    return parse
+
+
+port = number_type(int, 1, 65535)
+
+
+def port_is_free(host: str, number: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex((host, number)) != 0
+
+
+def check_ports_free(host: str, ports: dict[str, int]) -> None:
+    for part, number in ports.items():
+        if not port_is_free(host, number):
+            sys.exit(
+                f"Port {number} on {host} is already taken, so the {part} cannot open there. "
+                f"Stop what uses it, or choose another port with --{part}-port (or --port)."
+            )
+
+
+# --- The commands --------------------------------------------------------------------------
+
+
+def train(args) -> None:
+    from {{ cookiecutter.package_name }}.lab.train import Recipe
+    from {{ cookiecutter.package_name }}.lab.train import train as run_training
+
+    recipe = Recipe(args.learning_rate, args.max_iter, args.max_leaf_nodes, args.rows, args.seed)
+    result = run_training(get_settings(), recipe)
+    metrics = ", ".join(f"{name} {value:.3f}" for name, value in result.metrics.items())
+    verdict = "is the new champion" if result.promoted else "did not beat the champion"
+    print(f"Trained in {result.seconds:.1f} s: {metrics}.")
+    print(f"Model version {result.version} {verdict} (run {result.run_id}).")
+
+
+def lab_command(host: str, port_number: int) -> list[str]:
+    settings = get_settings()
+    return [
+        sys.executable, "-m", "mlflow", "server",
+        "--backend-store-uri", settings.mlflow_tracking_uri,
+        "--artifacts-destination", settings.artifacts_dir.resolve().as_uri(),
+        "--host", host, "--port", str(port_number),
+    ]
+
+
+def kitchen_command(host: str, port_number: int) -> list[str]:
+    return [
+        sys.executable, "-m", "uvicorn", f"{COMMAND}.kitchen.app:create_app", "--factory",
+        "--host", host, "--port", str(port_number),
+    ]
+
+
+def shop_command(host: str, port_number: int) -> list[str]:
+    return [
+        sys.executable, "-m", "streamlit", "run", str(SHOP_PAGE),
+        "--server.address", host, "--server.port", str(port_number),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--client.showErrorDetails", "none",
+    ]
+
+
+def serve(command: list[str]) -> None:
+    """Run one server in the foreground until Ctrl-C."""
+    try:
+        sys.exit(subprocess.call(command))
+    except KeyboardInterrupt:
+        pass
+
+
+def lab(args) -> None:
+    check_ports_free(args.host, {"lab": args.port})
+    print(f"The lab (MLflow) opens at http://{args.host}:{args.port}")
+    serve(lab_command(args.host, args.port))
+
+
+def kitchen(args) -> None:
+    check_ports_free(args.host, {"kitchen": args.port})
+    print(f"The kitchen (FastAPI) opens at http://{args.host}:{args.port}/docs")
+    serve(kitchen_command(args.host, args.port))
+
+
+def shop(args) -> None:
+    check_ports_free(args.host, {"shop": args.port})
+    print(f"The shop window (Streamlit) opens at http://{args.host}:{args.port}")
+    serve(shop_command(args.host, args.port))
+
+
+# --- up: the whole restaurant at once --------------------------------------------------------
+
+
+@dataclass
+class Part:
+    name: str
+    command: list[str]
+    health_url: str
+    show_url: str
+    process: subprocess.Popen | None = None
+
+
+def restaurant(args) -> list[Part]:
+    host = args.host
+    lab_url = f"http://{host}:{args.lab_port}"
+    kitchen_url = f"http://{host}:{args.kitchen_port}"
+    shop_url = f"http://{host}:{args.shop_port}"
+    return [
+        Part("lab", lab_command(host, args.lab_port), f"{lab_url}/health", lab_url),
+        Part("kitchen", kitchen_command(host, args.kitchen_port),
+             f"{kitchen_url}/health/ready", f"{kitchen_url}/docs"),
+        Part("shop", shop_command(host, args.shop_port),
+             f"{shop_url}/_stcore/health", shop_url),
+    ]
+
+
+def wait_until_healthy(parts: list[Part], seconds: float) -> Part | None:
+    """Poll each part's health URL; return the first part that died or stayed silent."""
+    deadline = time.monotonic() + seconds
+    for part in parts:
+        while True:
+            if part.process.poll() is not None:
+                return part
+            try:
+                if httpx.get(part.health_url, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                return part
+            time.sleep(0.5)
+    return None
+
+
+def stop(parts: list[Part]) -> None:
+    for part in parts:
+        if part.process and part.process.poll() is None:
+            part.process.terminate()
+    for part in parts:
+        if part.process:
+            try:
+                part.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                part.process.kill()
+
+
+def up(args) -> None:
+    from {{ cookiecutter.package_name }}.lab.registry import find_champion
+
+    check_ports_free(
+        args.host, {"lab": args.lab_port, "kitchen": args.kitchen_port, "shop": args.shop_port}
+    )
+    settings = get_settings()
+    if find_champion(settings) is None:
+        print("The lab has no champion yet: training a first model...")
+        train(parser().parse_args(["train"]))
+    parts = restaurant(args)
+    # The shop window must send its orders to the kitchen started here.
+    environment = {**os.environ, "KITCHEN_URL": f"http://{args.host}:{args.kitchen_port}"}
+    try:
+        for part in parts:
+            part.process = subprocess.Popen(part.command, env=environment)
+        failed = wait_until_healthy(parts, args.wait)
+        if failed:
+            sys.exit(f"The {failed.name} did not start (see its messages above); all stopped.")
+        print("\nThe restaurant is open:")
+        for part in parts:
+            print(f"  {part.name:<8} {part.show_url}")
+        print("Press Ctrl-C to close all three.\n")
+        while all(part.process.poll() is None for part in parts):
+            time.sleep(1)
+        sys.exit("One part stopped by itself; closing the others.")
+    except KeyboardInterrupt:
+        print("\nClosing the restaurant...")
+    finally:
+        stop(parts)
+
+
+# --- The parser ----------------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    settings = get_settings()
+    main_parser = argparse.ArgumentParser(
+        prog=COMMAND,
+        description="The lab (MLflow), the kitchen (FastAPI) and the shop window (Streamlit).",
+    )
+    commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    training = commands.add_parser("train", help="train a model, log it, promote it if it wins")
+    training.add_argument("--learning-rate", type=number_type(float, 0.001, 1.0), default=0.1)
+    training.add_argument("--max-iter", type=number_type(int, 1, 5000), default=200)
+    training.add_argument("--max-leaf-nodes", type=number_type(int, 2, 1000), default=31)
+    training.add_argument("--rows", type=number_type(int, 50, 1_000_000), default=2000,
+                          help="rows of generated data (default: 2000)")
+    training.add_argument("--seed", type=number_type(int, 0), default=42)
+    training.set_defaults(run=train)
+
+    servers = [
+        ("lab", lab, settings.lab_port, "open the lab book (MLflow UI)"),
+        ("kitchen", kitchen, settings.kitchen_port, "open the kitchen (FastAPI)"),
+        ("shop", shop, settings.shop_port, "open the shop window (Streamlit)"),
+    ]
+    for name, run, default_port, help_text in servers:
+        server = commands.add_parser(name, help=help_text)
+        server.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+        server.add_argument("--port", type=port, default=default_port, help="(default: %(default)s)")
+        server.set_defaults(run=run)
+
+    everything = commands.add_parser("up", help="open lab, kitchen and shop window together")
+    everything.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    everything.add_argument("--lab-port", type=port, default=settings.lab_port)
+    everything.add_argument("--kitchen-port", type=port, default=settings.kitchen_port)
+    everything.add_argument("--shop-port", type=port, default=settings.shop_port)
+    everything.add_argument("--wait", type=number_type(float, 1), default=120,
+                            help="seconds to wait for all three to be ready (default: 120)")
+    everything.set_defaults(run=up)
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

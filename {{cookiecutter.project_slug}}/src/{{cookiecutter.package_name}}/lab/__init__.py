@@ -1,0 +1,1 @@
+"""The lab: experiments written in MLflow's lab book, and the registry of the models worth serving."""

@@ -1,0 +1,87 @@
+"""The model registry: which model versions exist, and which one is the `champion`.
+
+This is the only module that knows how MLflow names a registered model (`models:/name@alias`).
+The kitchen asks it for the champion; the lab asks it to register and promote.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import mlflow
+from mlflow import MlflowClient
+from mlflow.entities.model_registry import ModelVersion
+from mlflow.exceptions import MlflowException
+
+from {{ cookiecutter.package_name }}.settings import Settings
+
+CHALLENGER = "challenger"
+SCORE = "rmse"  # the lab's yardstick: lower is better
+
+
+@dataclass(frozen=True)
+class Champion:
+    """The model version the kitchen serves, and the run that trained it."""
+
+    name: str
+    version: str
+    alias: str
+    run_id: str
+    metrics: dict[str, float]
+
+
+def client_for(settings: Settings) -> MlflowClient:
+    return MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
+
+
+def model_uri(settings: Settings, version: str | None = None) -> str:
+    """Return `models:/name@champion`, or `models:/name/3` for one fixed version."""
+    if version is not None:
+        return f"models:/{settings.model_name}/{version}"
+    return f"models:/{settings.model_name}@{settings.champion_alias}"
+
+
+def find_champion(settings: Settings) -> Champion | None:
+    """Return the current champion, or None when no model holds the alias yet."""
+    client = client_for(settings)
+    try:
+        version = client.get_model_version_by_alias(settings.model_name, settings.champion_alias)
+    except MlflowException as error:
+        if error.error_code in ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"):
+            return None
+        raise
+    return describe(settings, version)
+
+
+def describe(settings: Settings, version: ModelVersion) -> Champion:
+    metrics = client_for(settings).get_run(version.run_id).data.metrics
+    return Champion(
+        name=version.name,
+        version=str(version.version),
+        alias=settings.champion_alias,
+        run_id=version.run_id,
+        metrics=dict(metrics),
+    )
+
+
+def promote_if_better(settings: Settings, version: str, score: float) -> bool:
+    """Give `version` the champion alias if it beats the champion (or there is none).
+
+    Otherwise it becomes the `challenger`. Aliases move; version numbers never change, so the
+    kitchen that serves `@champion` needs no new code when a better model arrives.
+    """
+    client = client_for(settings)
+    champion = find_champion(settings)
+    beats_champion = champion is None or score < champion.metrics.get(SCORE, float("inf"))
+    alias = settings.champion_alias if beats_champion else CHALLENGER
+    client.set_registered_model_alias(settings.model_name, alias, version)
+    return beats_champion
+
+
+def download_model(settings: Settings, version: str, destination: Path | None = None) -> Path:
+    """Copy one model version's files to a local folder and return that folder."""
+    local = mlflow.artifacts.download_artifacts(
+        artifact_uri=model_uri(settings, version),
+        dst_path=str(destination) if destination else None,
+        tracking_uri=settings.mlflow_tracking_uri,
+    )
+    return Path(local)

@@ -1,0 +1,1 @@
+"""The shop window: a Streamlit page where people place orders and see the dishes."""

@@ -1,0 +1,78 @@
+"""Fixtures shared by the tests: a private lab book, a trained champion, a running kitchen."""
+
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from {{ cookiecutter.package_name }}.kitchen.app import create_app
+from {{ cookiecutter.package_name }}.lab.train import Recipe, train
+from {{ cookiecutter.package_name }}.settings import Settings, get_settings
+
+# Small and quick, yet a real model: enough for tests that need one.
+QUICK_RECIPE = Recipe(max_iter=40, rows=600)
+
+
+def settings_in(folder) -> Settings:
+    """Settings whose lab book lives in `folder`, never in the project's own mlflow.db."""
+    return Settings(
+        mlflow_tracking_uri=f"sqlite:///{(folder / 'mlflow.db').as_posix()}",
+        artifacts_dir=folder / "mlruns",
+        language="{{ cookiecutter.language }}",
+    )
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory) -> Settings:
+    """A lab book of its own for the test session, with one champion trained in it."""
+    settings = settings_in(tmp_path_factory.mktemp("lab"))
+    train(settings, QUICK_RECIPE)
+    return settings
+
+
+@pytest.fixture
+def empty_lab(tmp_path) -> Settings:
+    """Settings pointing at a lab book that holds no model at all."""
+    return settings_in(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def client(settings):
+    """A test client of the kitchen; `with` runs its lifespan, so the champion is loaded."""
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def kitchen_url(settings):
+    """A real kitchen, served by uvicorn on a free loopback port for the whole session."""
+    port = free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test kitchen did not start within 30 s")
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def fresh_settings(monkeypatch):
+    """Let a test change environment variables and have get_settings() read them again."""
+    get_settings.cache_clear()
+    yield monkeypatch
+    get_settings.cache_clear()

@@ -1,0 +1,48 @@
+"""The notebooks run top to bottom, against a lab book of their own."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
+EDITION = "{{ cookiecutter.edition }}"
+
+
+@pytest.fixture
+def private_lab(tmp_path, fresh_settings):
+    """Point the notebook's kernel at a lab book in a temporary folder."""
+    fresh_settings.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{(tmp_path / 'mlflow.db').as_posix()}")
+    fresh_settings.setenv("ARTIFACTS_DIR", str(tmp_path / "mlruns"))
+    fresh_settings.setenv("MPLBACKEND", "Agg")
+    return tmp_path
+
+
+def execute(path: Path):
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={
+        "metadata": {"path": str(path.parent)}
+    }).execute()
+    return notebook
+
+
+def test_there_is_at_least_one_notebook():
+    """It ships the lab's notebooks."""
+    assert NOTEBOOKS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_notebook_runs(path, private_lab):
+    """Instructor edition: it runs to the end and its self-check passes.
+    Student edition: it stops only on a friendly "exercise not done yet"."""
+    has_exercise = "ExerciseNotDone" in path.read_text() or "answer_given(" in path.read_text()
+    if EDITION == "instructor" or not has_exercise:
+        notebook = execute(path)
+        self_check = notebook.cells[-1].outputs[0]["data"]["text/plain"]
+        assert self_check.startswith("✅"), self_check
+    else:
+        with pytest.raises(CellExecutionError) as stopped:
+            execute(path)
+        assert stopped.value.ename == "ExerciseNotDone"
