@@ -101,6 +101,11 @@ def student_version(lines, exercise_number):
     return result
 
 
+def without_markers(lines):
+    """Keep the answers (instructor edition), dropping only the marker lines."""
+    return [line for line in lines if line.strip() not in ("# BEGIN SOLUTION", "# END SOLUTION")]
+
+
 def placeholder_for(answer, exercise_number):
     indent = re.match(r"\s*", answer[0]).group(0) if answer else ""
     one_line = re.match(r"^(\s*[A-Za-z_][\w.]*\s*=)\s*\S", answer[0]) if len(answer) == 1 else None
@@ -124,9 +129,9 @@ def build_notebook(source_path):
         if kind == "markdown":
             cells.append({"cell_type": "markdown", "metadata": {}, "source": markdown_text(lines)})
             continue
-        if student and any(line.strip() == "# BEGIN SOLUTION" for line in lines):
+        if any(line.strip() == "# BEGIN SOLUTION" for line in lines):
             exercises += 1
-            lines = student_version(lines, exercises)
+            lines = student_version(lines, exercises) if student else without_markers(lines)
         code = "\n".join(lines).strip("\n")
         cells.append(
             {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],

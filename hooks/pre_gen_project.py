@@ -15,7 +15,7 @@ ANSWERS = {
 }
 
 MAX_LENGTH = 50
-SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PACKAGE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 # Names the generated project imports: a package called like one of them would hide it.
@@ -23,6 +23,14 @@ TAKEN = set(sys.stdlib_module_names) | {
     "fastapi", "httpx", "jupyter", "mlflow", "numpy", "pandas", "pydantic", "pydantic_settings",
     "pytest", "sklearn", "skops", "starlette", "streamlit", "test", "tests", "uvicorn",
 }
+
+
+def suggestion(package):
+    """Offer a valid package name close to what was typed."""
+    words = re.sub(r"[^a-z0-9]+", "_", package.lower()).strip("_")
+    if not words:
+        return "crop_yield_lab"
+    return words if words[0].isalpha() else f"project_{words}"
 
 
 def problems_with(answers):
@@ -33,13 +41,13 @@ def problems_with(answers):
     problems = []
     if not SLUG.match(slug):
         problems.append(
-            f"The folder name {slug!r} must start with a lowercase letter and hold only lowercase "
-            "letters, digits and single dashes, for example 'crop-yield-lab'."
+            f"The folder name {slug!r} must hold only lowercase letters, digits and single "
+            "dashes, for example 'crop-yield-lab'."
         )
     if not PACKAGE.match(package):
         problems.append(
             f"The package name {package!r} must start with a lowercase letter and hold only "
-            "lowercase letters, digits and underscores, for example 'crop_yield_lab'."
+            f"lowercase letters, digits and underscores, for example {suggestion(package)!r}."
         )
     elif keyword.iskeyword(package) or keyword.issoftkeyword(package):
         problems.append(

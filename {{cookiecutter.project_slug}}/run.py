@@ -19,7 +19,7 @@ VENV = PROJECT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 COMMAND = "{{ cookiecutter.package_name }}"
-MINIMUM_PYTHON = tuple(int(part) for part in "{{ cookiecutter.python_version }}".split("."))
+MINIMUM_PYTHON = ({{ cookiecutter.python_version.replace(".", ", ") }})
 
 
 def run(*command) -> int:

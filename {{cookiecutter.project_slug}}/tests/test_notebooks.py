@@ -22,9 +22,9 @@ def private_lab(tmp_path, fresh_settings):
 
 def execute(path: Path):
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={
-        "metadata": {"path": str(path.parent)}
-    }).execute()
+    # Run from the notebooks' folder, as a learner would in Jupyter.
+    folder = {"metadata": {"path": str(path.parent)}}
+    NotebookClient(notebook, timeout=300, kernel_name="python3", resources=folder).execute()
     return notebook
 
 

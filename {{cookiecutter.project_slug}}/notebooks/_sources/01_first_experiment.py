@@ -80,7 +80,7 @@ for item in ingredients():
 # %%
 numbers = [item for item in ingredients() if not item.choices and item.kind is not bool]
 figure, axes = plt.subplots(1, len(numbers), figsize=(4 * len(numbers), 3), sharey=True)
-for axis, item in zip(axes, numbers):
+for axis, item in zip(axes, numbers, strict=True):
     axis.scatter(table[item.name], table[TARGET], s=4, alpha=0.4)
     axis.set_xlabel(f"{item.label} ({item.unit})" if item.unit else item.label)
 axes[0].set_ylabel(TARGET)

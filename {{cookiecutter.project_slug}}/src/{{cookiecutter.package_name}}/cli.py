@@ -5,6 +5,7 @@ binds 127.0.0.1 unless told otherwise: nothing is published to the network by ac
 """
 
 import argparse
+import contextlib
 import os
 import socket
 import subprocess
@@ -19,6 +20,7 @@ from {{ cookiecutter.package_name }}.settings import get_settings
 
 COMMAND = "{{ cookiecutter.package_name }}"
 SHOP_PAGE = Path(__file__).parent / "shop" / "app.py"
+HOST_HELP = "address to bind (default: %(default)s, this machine only)"
 
 
 # --- What a person may type ------------------------------------------------------------------
@@ -73,39 +75,43 @@ def train(args) -> None:
     print(f"Model version {result.version} {verdict} (run {result.run_id}).")
 
 
+def as_arguments(options: dict[str, str]) -> list[str]:
+    """Turn {"--port": "8000"} into ["--port", "8000"]."""
+    return [part for option, value in options.items() for part in (option, value)]
+
+
 def lab_command(host: str, port_number: int) -> list[str]:
     settings = get_settings()
-    return [
-        sys.executable, "-m", "mlflow", "server",
-        "--backend-store-uri", settings.mlflow_tracking_uri,
-        "--artifacts-destination", settings.artifacts_dir.resolve().as_uri(),
-        "--host", host, "--port", str(port_number),
-    ]
+    options = {
+        "--backend-store-uri": settings.mlflow_tracking_uri,
+        "--artifacts-destination": settings.artifacts_dir.resolve().as_uri(),
+        "--host": host,
+        "--port": str(port_number),
+    }
+    return [sys.executable, "-m", "mlflow", "server", *as_arguments(options)]
 
 
 def kitchen_command(host: str, port_number: int) -> list[str]:
-    return [
-        sys.executable, "-m", "uvicorn", f"{COMMAND}.kitchen.app:create_app", "--factory",
-        "--host", host, "--port", str(port_number),
-    ]
+    app = f"{COMMAND}.kitchen.app:create_app"
+    options = {"--host": host, "--port": str(port_number)}
+    return [sys.executable, "-m", "uvicorn", app, "--factory", *as_arguments(options)]
 
 
 def shop_command(host: str, port_number: int) -> list[str]:
-    return [
-        sys.executable, "-m", "streamlit", "run", str(SHOP_PAGE),
-        "--server.address", host, "--server.port", str(port_number),
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-        "--client.showErrorDetails", "none",
-    ]
+    options = {
+        "--server.address": host,
+        "--server.port": str(port_number),
+        "--server.headless": "true",
+        "--browser.gatherUsageStats": "false",  # no usage statistics sent
+        "--client.showErrorDetails": "none",  # the page says what went wrong, in words
+    }
+    return [sys.executable, "-m", "streamlit", "run", str(SHOP_PAGE), *as_arguments(options)]
 
 
 def serve(command: list[str]) -> None:
     """Run one server in the foreground until Ctrl-C."""
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the normal way to stop
         sys.exit(subprocess.call(command))
-    except KeyboardInterrupt:
-        pass
 
 
 def lab(args) -> None:
@@ -145,10 +151,13 @@ def restaurant(args) -> list[Part]:
     shop_url = f"http://{host}:{args.shop_port}"
     return [
         Part("lab", lab_command(host, args.lab_port), f"{lab_url}/health", lab_url),
-        Part("kitchen", kitchen_command(host, args.kitchen_port),
-             f"{kitchen_url}/health/ready", f"{kitchen_url}/docs"),
-        Part("shop", shop_command(host, args.shop_port),
-             f"{shop_url}/_stcore/health", shop_url),
+        Part(
+            "kitchen",
+            kitchen_command(host, args.kitchen_port),
+            f"{kitchen_url}/health/ready",
+            f"{kitchen_url}/docs",
+        ),
+        Part("shop", shop_command(host, args.shop_port), f"{shop_url}/_stcore/health", shop_url),
     ]
 
 
@@ -229,8 +238,12 @@ def parser() -> argparse.ArgumentParser:
     training.add_argument("--learning-rate", type=number_type(float, 0.001, 1.0), default=0.1)
     training.add_argument("--max-iter", type=number_type(int, 1, 5000), default=200)
     training.add_argument("--max-leaf-nodes", type=number_type(int, 2, 1000), default=31)
-    training.add_argument("--rows", type=number_type(int, 50, 1_000_000), default=2000,
-                          help="rows of generated data (default: 2000)")
+    training.add_argument(
+        "--rows",
+        type=number_type(int, 50, 1_000_000),
+        default=2000,
+        help="rows of generated data (default: 2000)",
+    )
     training.add_argument("--seed", type=number_type(int, 0), default=42)
     training.set_defaults(run=train)
 
@@ -241,17 +254,23 @@ def parser() -> argparse.ArgumentParser:
     ]
     for name, run, default_port, help_text in servers:
         server = commands.add_parser(name, help=help_text)
-        server.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
-        server.add_argument("--port", type=port, default=default_port, help="(default: %(default)s)")
+        server.add_argument("--host", default="127.0.0.1", help=HOST_HELP)
+        server.add_argument(
+            "--port", type=port, default=default_port, help="(default: %(default)s)"
+        )
         server.set_defaults(run=run)
 
     everything = commands.add_parser("up", help="open lab, kitchen and shop window together")
-    everything.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    everything.add_argument("--host", default="127.0.0.1", help=HOST_HELP)
     everything.add_argument("--lab-port", type=port, default=settings.lab_port)
     everything.add_argument("--kitchen-port", type=port, default=settings.kitchen_port)
     everything.add_argument("--shop-port", type=port, default=settings.shop_port)
-    everything.add_argument("--wait", type=number_type(float, 1), default=120,
-                            help="seconds to wait for all three to be ready (default: 120)")
+    everything.add_argument(
+        "--wait",
+        type=number_type(float, 1),
+        default=120,
+        help="seconds to wait for all three to be ready (default: 120)",
+    )
     everything.set_defaults(run=up)
     return main_parser
 

@@ -101,6 +101,4 @@ def make_dataset(rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED) -> pd.DataF
 
 def split(table: pd.DataFrame, test_share: float = 0.25, seed: int = DEFAULT_SEED):
     """Split into (train_features, test_features, train_target, test_target)."""
-    return train_test_split(
-        table[FEATURES], table[TARGET], test_size=test_share, random_state=seed
-    )
+    return train_test_split(table[FEATURES], table[TARGET], test_size=test_share, random_state=seed)

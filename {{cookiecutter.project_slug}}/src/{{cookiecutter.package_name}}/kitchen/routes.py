@@ -79,9 +79,7 @@ def live() -> dict[str, str]:
     return {"status": "alive"}
 
 
-@router.get(
-    "/health/ready", tags=["health"], responses=NOT_READY, summary="Can the kitchen cook?"
-)
+@router.get("/health/ready", tags=["health"], responses=NOT_READY, summary="Can the kitchen cook?")
 def ready(model: ModelDep) -> dict[str, str]:
     return {"status": "ready", "model_version": model.champion.version}
 

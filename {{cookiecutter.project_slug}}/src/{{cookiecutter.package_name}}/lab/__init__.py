@@ -1,1 +1,1 @@
-"""The lab: experiments written in MLflow's lab book, and the registry of the models worth serving."""
+"""The lab: experiments written in MLflow's lab book, and the registry of models worth serving."""

@@ -96,7 +96,8 @@ def train(settings: Settings, recipe: Recipe = Recipe()) -> TrainingResult:
     """Fit one pipeline, record it in the lab book, register it and promote it if it wins."""
     started = time.perf_counter()
     open_lab_book(settings)
-    train_x, test_x, train_y, test_y = split(make_dataset(recipe.rows, recipe.seed), seed=recipe.seed)
+    table = make_dataset(recipe.rows, recipe.seed)
+    train_x, test_x, train_y, test_y = split(table, seed=recipe.seed)
     with mlflow.start_run() as run:
         mlflow.log_params(vars(recipe))
         pipeline = build_pipeline(recipe).fit(train_x, train_y)
@@ -115,4 +116,5 @@ def train(settings: Settings, recipe: Recipe = Recipe()) -> TrainingResult:
         )
     version = str(model_info.registered_model_version)
     promoted = promote_if_better(settings, version, metrics["rmse"])
-    return TrainingResult(run.info.run_id, version, metrics, promoted, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return TrainingResult(run.info.run_id, version, metrics, promoted, seconds)

@@ -23,19 +23,32 @@ def ask_for(item: Ingredient):
     label = f"{item.label} ({item.unit})" if item.unit else item.label
     if item.choices:
         return st.selectbox(
-            label, item.choices, index=item.choices.index(item.example), help=item.help,
-            key=item.name, format_func=lambda choice: choice.replace("_", " "),
+            label,
+            item.choices,
+            index=item.choices.index(item.example),
+            help=item.help,
+            key=item.name,
+            format_func=lambda choice: choice.replace("_", " "),
         )
     if item.kind is bool:
         return st.checkbox(label, value=item.example, help=item.help, key=item.name)
     if item.kind is int:
         return st.number_input(
-            label, min_value=int(item.minimum), max_value=int(item.maximum),
-            value=int(item.example), step=1, help=item.help, key=item.name,
+            label,
+            min_value=int(item.minimum),
+            max_value=int(item.maximum),
+            value=int(item.example),
+            step=1,
+            help=item.help,
+            key=item.name,
         )
     return st.number_input(
-        label, min_value=float(item.minimum), max_value=float(item.maximum),
-        value=float(item.example), help=item.help, key=item.name,
+        label,
+        min_value=float(item.minimum),
+        max_value=float(item.maximum),
+        value=float(item.example),
+        help=item.help,
+        key=item.name,
     )
 
 

@@ -66,7 +66,10 @@ MESSAGES = {
         "en": "Cooked by model version {version} (the lab's champion).",
         "fr": "Préparé par la version {version} du modèle (le champion du laboratoire).",
     },
-    "check_passed": {"en": "✅ Self-check passed: {what}", "fr": "✅ Auto-vérification réussie : {what}"},
+    "check_passed": {
+        "en": "✅ Self-check passed: {what}",
+        "fr": "✅ Auto-vérification réussie : {what}",
+    },
     "check_not_done": {
         "en": "⏳ Not done yet: {what} Hint: {hint}",
         "fr": "⏳ Pas encore fait : {what} Indice : {hint}",
@@ -80,9 +83,9 @@ MESSAGES = {
         "fr": "aucune run nommée 'first-experiment' n'est encore dans le cahier de laboratoire.",
     },
     "first_run_hint": {
-        "en": "run the cell that starts `mlflow.start_run(run_name=\"first-experiment\")`.",
+        "en": 'run the cell that starts `mlflow.start_run(run_name="first-experiment")`.',
         "fr": "exécutez la cellule qui commence par "
-        "`mlflow.start_run(run_name=\"first-experiment\")`.",
+        '`mlflow.start_run(run_name="first-experiment")`.',
     },
     "first_run_no_metric": {
         "en": "the run 'first-experiment' has no rmse metric.",
@@ -121,4 +124,3 @@ def say(key: str, language: str | None = None, **values) -> str:
     """Return the sentence `key` in the workshop's language, with `values` filled in."""
     language = language or get_settings().language
     return MESSAGES[key][language].format(command=COMMAND, **values)
-

@@ -1,0 +1,153 @@
+"""Every combination of options bakes a complete, valid project."""
+
+import json
+import re
+import tomllib
+
+import nbformat
+import pytest
+
+from .conftest import Baked, bake_into, every_combination
+
+COMBINATIONS = every_combination()
+
+# The exact files of every baked project; {package} is the package name.
+ALWAYS = {
+    ".cookiecutter.json",
+    ".env.example",
+    ".gitignore",
+    ".streamlit/config.toml",
+    "MLproject",
+    "Makefile",
+    "README.md",
+    "pyproject.toml",
+    "run.py",
+    "notebooks/01_first_experiment.ipynb",
+    "src/{package}/__init__.py",
+    "src/{package}/__main__.py",
+    "src/{package}/cli.py",
+    "src/{package}/data.py",
+    "src/{package}/menu.py",
+    "src/{package}/settings.py",
+    "src/{package}/lab/__init__.py",
+    "src/{package}/lab/registry.py",
+    "src/{package}/lab/train.py",
+    "src/{package}/kitchen/__init__.py",
+    "src/{package}/kitchen/app.py",
+    "src/{package}/kitchen/model.py",
+    "src/{package}/kitchen/routes.py",
+    "src/{package}/shop/__init__.py",
+    "src/{package}/shop/app.py",
+    "src/{package}/shop/client.py",
+    "src/{package}/workshop/__init__.py",
+    "src/{package}/workshop/checks.py",
+    "src/{package}/workshop/exercises.py",
+    "src/{package}/workshop/messages.py",
+    "tests/__init__.py",
+    "tests/conftest.py",
+    "tests/test_cli.py",
+    "tests/test_data.py",
+    "tests/test_kitchen.py",
+    "tests/test_lab.py",
+    "tests/test_menu.py",
+    "tests/test_notebooks.py",
+    "tests/test_shop.py",
+}
+WITH_DOCKER = {"compose.yaml", "docker/Dockerfile", ".dockerignore"}
+WITH_CI = {".github/workflows/ci.yml"}
+
+# Jinja left unrendered; GitHub's own `${{ }}` expressions are meant to stay.
+LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|\{#")
+
+
+def label(answers: dict) -> str:
+    return "-".join(answers.values())
+
+
+@pytest.fixture(scope="module")
+def baked_projects(tmp_path_factory) -> list[Baked]:
+    """Bake every combination once for the whole module."""
+    return [bake_into(tmp_path_factory.mktemp(label(answers)), answers) for answers in COMBINATIONS]
+
+
+def test_every_combination_gives_exactly_the_expected_files(baked_projects):
+    """It writes the same core files every time, plus exactly the optional parts chosen."""
+    for project in baked_projects:
+        expected = {path.format(package=project.package) for path in ALWAYS}
+        if project.answers["docker"] == "yes":
+            expected |= WITH_DOCKER
+        if project.answers["ci_workflow"] == "yes":
+            expected |= WITH_CI
+        assert project.files() == expected, label(project.answers)
+
+
+def test_no_jinja_is_left_anywhere(baked_projects):
+    """It renders every template expression: no stray braces reach the project."""
+    for project in baked_projects:
+        for relative in project.files():
+            text = project.read(relative)
+            assert not LEFTOVER_JINJA.search(text), f"{relative} in {label(project.answers)}"
+
+
+def test_toml_json_and_notebooks_are_valid(baked_projects):
+    """It writes TOML, JSON and notebooks that their own parsers accept."""
+    for project in baked_projects:
+        for relative in project.files():
+            if relative.endswith(".toml"):
+                tomllib.loads(project.read(relative))
+            elif relative.endswith(".json"):
+                json.loads(project.read(relative))
+            elif relative.endswith(".ipynb"):
+                notebook = nbformat.reads(project.read(relative), as_version=4)
+                nbformat.validate(notebook)
+                assert notebook.metadata.kernelspec.name == "python3"
+                assert all(not cell.get("outputs") for cell in notebook.cells)
+
+
+def test_python_files_compile(baked_projects):
+    """It writes Python that compiles, whatever the answers."""
+    for project in baked_projects:
+        for relative in project.files():
+            if relative.endswith(".py"):
+                compile(project.read(relative), relative, "exec")
+
+
+def test_answers_are_saved_for_later_updates(baked_projects):
+    """It keeps the answers in .cookiecutter.json, so the project can be re-baked or updated."""
+    for project in baked_projects:
+        saved = json.loads(project.read(".cookiecutter.json"))
+        assert {name: saved[name] for name in project.answers} == project.answers
+
+
+def test_python_version_reaches_every_place_it_sets(baked_projects):
+    """It puts the chosen Python version in requires-python, the CI matrix and the image."""
+    for project in baked_projects:
+        version = project.answers["python_version"]
+        pyproject = tomllib.loads(project.read("pyproject.toml"))
+        assert pyproject["project"]["requires-python"] == f">={version}"
+        if project.answers["ci_workflow"] == "yes":
+            assert f'python-version: ["{version}"]' in project.read(".github/workflows/ci.yml")
+        if project.answers["docker"] == "yes":
+            assert f"ARG PYTHON_VERSION={version}" in project.read("docker/Dockerfile")
+
+
+def test_notebooks_follow_language_and_edition(baked_projects):
+    """It keeps only the chosen language, and hides the answers in the student edition."""
+    for project in baked_projects:
+        text = project.read("notebooks/01_first_experiment.ipynb")
+        french = project.answers["language"] == "fr"
+        assert ("Auto-vérification" in text) == french
+        assert ("Self-check" in text) != french
+        assert "BEGIN SOLUTION" not in text
+        student = project.answers["edition"] == "student"
+        assert ("learning_rate = 0.1" in text) != student
+        assert ("learning_rate = ..." in text) == student
+
+
+def test_use_case_sets_the_menu(baked_projects):
+    """It writes the menu of the chosen use case only."""
+    for project in baked_projects:
+        menu = project.read(f"src/{project.package}/menu.py")
+        crop = project.answers["use_case"] == "crop_yield"
+        assert ("soil_type" in menu) == crop
+        assert ("area_m2" in menu) != crop

@@ -1,0 +1,150 @@
+"""Baked projects really work: installed in a fresh environment, tested, linted and run.
+
+These tests take minutes (each installs a project and runs its suite): `-m "not slow"` skips them.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.slow
+
+# One variant per use case and per language, both editions, the Docker files once.
+VARIANTS = [
+    {"use_case": "crop_yield", "language": "en", "edition": "instructor"},
+    {"use_case": "crop_yield", "language": "fr", "edition": "student"},
+    {"use_case": "house_prices", "language": "en", "edition": "student", "docker": "yes"},
+    {"use_case": "house_prices", "language": "fr", "edition": "instructor"},
+]
+
+
+def label(answers: dict) -> str:
+    return "-".join(answers.values())
+
+
+def project_environment() -> dict[str, str]:
+    """The environment a baked project runs in: this one, with our tools (uv) on PATH."""
+    tools = os.path.dirname(sys.executable)
+    return {**os.environ, "PATH": tools + os.pathsep + os.environ.get("PATH", "")}
+
+
+@pytest.mark.parametrize("answers", VARIANTS, ids=label)
+def test_baked_project_passes_its_own_tests_and_lint(answers, bake):
+    """It installs with the README's test command, passes every test and is lint-clean."""
+    project = bake(**answers)
+    result = subprocess.run(
+        [sys.executable, "run.py", "test", "-q", "-p", "no:cacheprovider"],
+        cwd=project.path,
+        env=project_environment(),
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert re.search(r"\d+ passed", summary) and "failed" not in summary, summary
+    ruff = project.path / ".venv" / "bin" / "ruff"
+    for check in (["check", "."], ["format", "--check", "."]):
+        linted = subprocess.run([ruff, *check], cwd=project.path, capture_output=True, text=True)
+        assert linted.returncode == 0, linted.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+class Output:
+    """Collects a process's output lines in the background, so we can wait for one."""
+
+    def __init__(self, process: subprocess.Popen):
+        self.process = process
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self.collect, daemon=True)
+        self.reader.start()
+
+    def collect(self):
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def saw(self, words: str) -> bool:
+        return any(words in line for line in self.lines)
+
+    def wait_for(self, words: str, seconds: float) -> None:
+        """Return once `words` appear in the output; fail if the process ends or time runs out."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.saw(words):
+                return
+            if self.process.poll() is not None:
+                self.reader.join(timeout=5)  # read what the process wrote before it ended
+                if self.saw(words):
+                    return
+                break
+            time.sleep(0.5)
+        raise AssertionError(f"never saw {words!r}:\n" + "".join(self.lines[-60:]))
+
+
+def test_up_opens_lab_kitchen_and_shop_window_then_closes_them(bake):
+    """From a fresh bake, `python3 run.py up` installs, trains, serves a real prediction
+    through the kitchen, shows the shop window and the lab, and Ctrl-C closes all three."""
+    project = bake()
+    ports = {"lab": free_port(), "kitchen": free_port(), "shop": free_port()}
+    command = [sys.executable, "run.py", "up"]
+    for part, port in ports.items():
+        command += [f"--{part}-port", str(port)]
+    process = subprocess.Popen(
+        command,
+        cwd=project.path,
+        env=project_environment(),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, so Ctrl-C can be sent to all of it
+    )
+    output = Output(process)
+    try:
+        output.wait_for("The restaurant is open", seconds=900)
+        kitchen = f"http://127.0.0.1:{ports['kitchen']}"
+        order = {
+            "soil_type": "loam",
+            "seed_type": "hybrid",
+            "water_mm": 600.0,
+            "temperature_c": 22.0,
+            "fertilizer_kg_ha": 120.0,
+        }
+        dish = httpx.post(f"{kitchen}/predict", json=order, timeout=10).json()
+        assert 2 < dish["prediction"] < 20 and dish["unit"] == "t/ha", dish
+        assert dish["model_version"] == "1"
+
+        shop = f"http://127.0.0.1:{ports['shop']}"
+        assert httpx.get(f"{shop}/_stcore/health", timeout=10).text == "ok"
+        assert "<html" in httpx.get(shop, timeout=10).text.lower()
+
+        lab = f"http://127.0.0.1:{ports['lab']}"
+        alias = httpx.get(
+            f"{lab}/api/2.0/mlflow/registered-models/alias",
+            params={"name": project.package, "alias": "champion"},
+            timeout=10,
+        )
+        assert alias.json()["model_version"]["version"] == "1"
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        process.wait(timeout=60)
+    output.wait_for("Closing the restaurant", seconds=5)
+    for part, port in ports.items():
+        assert port_is_free(port), f"the {part} still listens on {port}"
