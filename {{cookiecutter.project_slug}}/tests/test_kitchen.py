@@ -12,7 +12,12 @@ from sklearn.preprocessing import FunctionTransformer
 from {{ cookiecutter.package_name }}.kitchen.app import create_app
 from {{ cookiecutter.package_name }}.kitchen.model import UntrustedModel, open_skops_file
 from {{ cookiecutter.package_name }}.lab.train import train
-from {{ cookiecutter.package_name }}.menu import DISH_UNIT, example_order, ingredients
+from {{ cookiecutter.package_name }}.menu import (
+    DISH_UNIT,
+    MAX_BATCH_ORDERS,
+    example_order,
+    ingredients,
+)
 
 from .conftest import QUICK_RECIPE
 
@@ -59,6 +64,35 @@ def test_huge_body_is_refused_with_413(client, settings):
     padding = "x" * (settings.max_body_bytes + 1)
     response = client.post("/predict", json={**ORDER, "padding": padding})
     assert response.status_code == 413
+
+
+def test_batch_cooks_one_dish_per_order_in_order(client):
+    """It answers a batch with one prediction per order, matching single orders."""
+    item = next(item for item in ingredients() if item.maximum is not None)
+    orders = [ORDER, {**ORDER, item.name: item.minimum}, ORDER]
+    response = client.post("/predict/batch", json={"orders": orders})
+    assert response.status_code == 200
+    batch = response.json()
+    assert len(batch["predictions"]) == 3 and batch["unit"] == DISH_UNIT
+    single = client.post("/predict", json=orders[1]).json()["prediction"]
+    assert batch["predictions"][1] == pytest.approx(single)
+    assert batch["predictions"][0] == batch["predictions"][2]
+
+
+def test_batch_names_the_faulty_order(client):
+    """It refuses a batch with one bad order, naming which order and which field."""
+    item = next(item for item in ingredients() if item.maximum is not None)
+    orders = [ORDER, {**ORDER, item.name: item.maximum + 1}]
+    response = client.post("/predict/batch", json={"orders": orders})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == f"body.orders.1.{item.name}"
+
+
+def test_batch_length_is_bounded(client):
+    """It refuses an empty batch and one longer than the menu allows (422, not a slow answer)."""
+    assert client.post("/predict/batch", json={"orders": []}).status_code == 422
+    too_many = {"orders": [ORDER] * (MAX_BATCH_ORDERS + 1)}
+    assert client.post("/predict/batch", json=too_many).status_code == 422
 
 
 def test_health_and_model_card(client):

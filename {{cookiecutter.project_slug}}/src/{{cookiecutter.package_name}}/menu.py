@@ -143,12 +143,32 @@ DISH_LABEL = "{{ 'Prix attendu' if fr else 'Expected price' }}"
 DISH_UNIT = "k€"
 {% endif %}
 
+# A batch holds at most this many orders: a bigger one is refused (422), not queued.
+MAX_BATCH_ORDERS = 10_000
+
+
 class Dish(BaseModel):
     """{{ "Ce que la cuisine renvoie : la prédiction, son unité et le modèle qui l'a préparée." if fr else "What the kitchen sends back: the prediction, its unit and the model that cooked it." }}"""
 
     prediction: float = Field(description=DISH_LABEL)
     unit: str = Field(DISH_UNIT, description="{{ 'Unité de la prédiction.' if fr else 'Unit of the prediction.' }}")
     model_version: str = Field(description="{{ 'Version du modèle enregistré qui a cuisiné.' if fr else 'Version of the registered model that cooked it.' }}")
+
+
+class OrderBatch(BaseModel):
+    """{{ "Plusieurs commandes à la fois : une ligne par champ ou par maison." if fr else "Many orders at once: one per field or house." }}"""
+
+    model_config = ConfigDict(extra="forbid")
+
+    orders: list[Order] = Field(min_length=1, max_length=MAX_BATCH_ORDERS)
+
+
+class DishBatch(BaseModel):
+    """{{ "Les prédictions d'un lot, dans l'ordre des commandes." if fr else "The predictions for a batch, in the order of the orders." }}"""
+
+    predictions: list[float]
+    unit: str = DISH_UNIT
+    model_version: str
 
 
 FEATURES = list(Order.model_fields)

@@ -5,6 +5,7 @@ model itself come out, all recorded so that the best formula can be found again 
 """
 
 import time
+import warnings
 from dataclasses import dataclass
 
 import mlflow
@@ -81,6 +82,14 @@ def evaluate(pipeline: Pipeline, features, target) -> dict[str, float]:
     }
 
 
+def describe_columns(features, predictions):
+    """Return the model's signature: the name and type of each input and output column."""
+    with warnings.catch_warnings():
+        # MLflow warns that integer columns cannot hold missing values: the menu forbids them.
+        warnings.filterwarnings("ignore", message=".*integer column", category=UserWarning)
+        return infer_signature(features, predictions)
+
+
 def open_lab_book(settings: Settings) -> None:
     """Point MLflow at the lab book and open the project's experiment (made if missing)."""
     mlflow.set_tracking_uri(settings.mlflow_tracking_uri)
@@ -109,7 +118,7 @@ def train(settings: Settings, recipe: Recipe = Recipe()) -> TrainingResult:
             serialization_format="skops",
             # The types this model is made of; the kitchen still checks them against its own list.
             skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps(pipeline)),
-            signature=infer_signature(test_x, pipeline.predict(test_x)),
+            signature=describe_columns(test_x, pipeline.predict(test_x)),
             input_example=test_x.head(3),
             pip_requirements=PIP_REQUIREMENTS,
             registered_model_name=settings.model_name,
