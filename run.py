@@ -25,10 +25,12 @@ DEFAULT_SLUG = "ml-restaurant"
 
 def run(*command, cwd=TEMPLATE) -> int:
     print("$", " ".join(str(part) for part in command), flush=True)
-    try:
-        return subprocess.call([str(part) for part in command], cwd=cwd)
-    except KeyboardInterrupt:
-        return 130  # Ctrl-C reached the child too; it closes itself
+    process = subprocess.Popen([str(part) for part in command], cwd=cwd)
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            pass  # Ctrl-C reached the command too: wait while it closes what it opened
 
 
 def must(*command) -> None:

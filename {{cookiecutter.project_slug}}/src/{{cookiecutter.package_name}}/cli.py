@@ -7,6 +7,7 @@ binds 127.0.0.1 unless told otherwise: nothing is published to the network by ac
 import argparse
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -87,6 +88,7 @@ def lab_command(host: str, port_number: int) -> list[str]:
         "--artifacts-destination": settings.artifacts_dir.resolve().as_uri(),
         "--host": host,
         "--port": str(port_number),
+        "--workers": "1",  # one person's lab book: MLflow's default of 4 only costs memory
     }
     return [sys.executable, "-m", "mlflow", "server", *as_arguments(options)]
 
@@ -179,16 +181,45 @@ def wait_until_healthy(parts: list[Part], seconds: float) -> Part | None:
     return None
 
 
-def stop(parts: list[Part]) -> None:
-    for part in parts:
-        if part.process and part.process.poll() is None:
+def start(part: Part, environment: dict[str, str]) -> None:
+    # Each part gets a process group of its own, so that closing it also closes the helper
+    # processes it started (the lab's MLflow server runs uvicorn and a job runner).
+    part.process = subprocess.Popen(part.command, env=environment, start_new_session=True)
+
+
+def signal_group(part: Part, signal_number: int) -> None:
+    try:
+        if os.name == "nt":  # Windows has no process groups to signal
             part.process.terminate()
-    for part in parts:
-        if part.process:
-            try:
-                part.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                part.process.kill()
+        else:
+            os.killpg(part.process.pid, signal_number)
+    except ProcessLookupError:
+        pass  # already gone
+
+
+def group_is_gone(part: Part) -> bool:
+    if os.name == "nt":
+        return part.process.poll() is not None
+    try:
+        os.killpg(part.process.pid, 0)  # signal 0 only asks "is anyone left?"
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def stop(parts: list[Part], seconds: float = 15) -> None:
+    """Ask every part to close, wait for all their processes, force those that linger."""
+    started = [part for part in parts if part.process]
+    for part in started:
+        signal_group(part, signal.SIGTERM)
+    deadline = time.monotonic() + seconds
+    for part in started:
+        while part.process.poll() is None or not group_is_gone(part):
+            if time.monotonic() > deadline:
+                signal_group(part, signal.SIGKILL if os.name != "nt" else signal.SIGTERM)
+                part.process.wait()
+                break
+            time.sleep(0.2)
 
 
 def up(args) -> None:
@@ -206,7 +237,7 @@ def up(args) -> None:
     environment = {**os.environ, "KITCHEN_URL": f"http://{args.host}:{args.kitchen_port}"}
     try:
         for part in parts:
-            part.process = subprocess.Popen(part.command, env=environment)
+            start(part, environment)
         failed = wait_until_healthy(parts, args.wait)
         if failed:
             sys.exit(f"The {failed.name} did not start (see its messages above); all stopped.")
@@ -218,9 +249,10 @@ def up(args) -> None:
             time.sleep(1)
         sys.exit("One part stopped by itself; closing the others.")
     except KeyboardInterrupt:
-        print("\nClosing the restaurant...")
+        print("\nClosing the restaurant...", flush=True)
     finally:
-        stop(parts)
+        with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C does not stop the closing
+            stop(parts)
 
 
 # --- The parser ----------------------------------------------------------------------------
