@@ -268,7 +268,7 @@ def parser() -> argparse.ArgumentParser:
 
     training = commands.add_parser("train", help="train a model, log it, promote it if it wins")
     training.add_argument("--learning-rate", type=number_type(float, 0.001, 1.0), default=0.1)
-    training.add_argument("--max-iter", type=number_type(int, 1, 5000), default=200)
+    training.add_argument("--max-iter", type=number_type(int, 1, 5000), default=100)
     training.add_argument("--max-leaf-nodes", type=number_type(int, 2, 1000), default=31)
     training.add_argument(
         "--rows",

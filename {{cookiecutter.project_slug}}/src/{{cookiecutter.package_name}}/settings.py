@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     kitchen_host: str = "127.0.0.1"
     kitchen_port: int = Field(8000, ge=1, le=65535)
     max_body_bytes: int = Field(64_000, gt=0, description="Larger requests are refused (413).")
+    champion_poll_seconds: float = Field(
+        10.0, gt=0, description="How often the kitchen asks the registry for a new champion."
+    )
 
     # The shop window (Streamlit)
     shop_host: str = "127.0.0.1"

@@ -4,8 +4,10 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from {{ cookiecutter.package_name }}.kitchen.batching import Batcher
 from {{ cookiecutter.package_name }}.kitchen.model import LoadedModel, ModelSlot
 from {{ cookiecutter.package_name }}.menu import Dish, DishBatch, Order, OrderBatch
 
@@ -38,7 +40,14 @@ class ModelCard(BaseModel):
     loaded_at: datetime
 
 
+# Every answer an order route can give besides 200, documented in the OpenAPI menu.
 NOT_READY = {503: {"model": Problem, "description": "No champion to cook with yet."}}
+ORDER_ERRORS = {
+    400: {"model": Problem, "description": "The body could not be read (not UTF-8 JSON)."},
+    413: {"model": Problem, "description": "The body is larger than the kitchen accepts."},
+    422: {"model": RefusedOrder, "description": "The order does not follow the menu."},
+    **NOT_READY,
+}
 # A batch of 10,000 orders weighs about 1.2 MB of JSON; one order needs far less (settings).
 BATCH_BODY_BYTES = 2_000_000
 
@@ -47,12 +56,17 @@ def get_slot(request: Request) -> ModelSlot:
     return request.app.state.slot
 
 
+def get_batcher(request: Request) -> Batcher:
+    return request.app.state.batcher
+
+
 SlotDep = Annotated[ModelSlot, Depends(get_slot)]
+BatcherDep = Annotated[Batcher, Depends(get_batcher)]
 
 
-def ready_model(slot: SlotDep) -> LoadedModel:
+async def ready_model(slot: SlotDep) -> LoadedModel:
     """Return the model to cook with, or answer 503 with the remedy in words."""
-    model = slot.current or slot.refresh()  # a champion may have appeared since start-up
+    model = await slot.ensure()  # a champion may have appeared since the last look
     if model is None:
         raise HTTPException(503, detail=slot.why_empty())
     return model
@@ -63,43 +77,49 @@ ModelDep = Annotated[LoadedModel, Depends(ready_model)]
 router = APIRouter()
 
 
+# Order routes first make sure there is a model (503 otherwise), then hand the order to the cook.
+WHEN_READY = [Depends(ready_model)]
+
+
 @router.post(
     "/predict",
     tags=["orders"],
-    responses={422: {"model": RefusedOrder}, **NOT_READY},
-    summary="Cook one dish: the prediction for one order",
+    responses=ORDER_ERRORS,
+    dependencies=WHEN_READY,
+    summary="Cook one dish",
 )
-def predict(order: Order, model: ModelDep) -> Dish:
-    # A plain `def`: FastAPI runs it in a worker thread, so the CPU work of the model
-    # does not stop the kitchen from answering other requests meanwhile.
-    [prediction] = model.predict([order.model_dump()])
-    return Dish(prediction=prediction, model_version=model.champion.version)
+async def predict(order: Order, batcher: BatcherDep) -> Dish:
+    """Predict for one order. Orders arriving together are cooked together (see batching.py)."""
+    [prediction], version = await batcher.predict([order])
+    return Dish(prediction=prediction, model_version=version)
 
 
 @router.post(
     "/predict/batch",
     tags=["orders"],
-    responses={422: {"model": RefusedOrder}, **NOT_READY},
-    summary="Cook many dishes at once: one prediction per order, in the same order",
+    responses=ORDER_ERRORS,
+    dependencies=WHEN_READY,
+    summary="Cook many dishes at once",
     max_body_size=BATCH_BODY_BYTES,
 )
-def predict_batch(batch: OrderBatch, model: ModelDep) -> DishBatch:
-    predictions = model.predict([order.model_dump() for order in batch.orders])
-    return DishBatch(predictions=predictions, model_version=model.champion.version)
+async def predict_batch(batch: OrderBatch, batcher: BatcherDep) -> DishBatch:
+    """Predict for every order of the batch: one prediction per order, in the same order."""
+    predictions, version = await batcher.predict(batch.orders)
+    return DishBatch(predictions=predictions, model_version=version)
 
 
 @router.get("/health/live", tags=["health"], summary="Is the kitchen process up?")
-def live() -> dict[str, str]:
+async def live() -> dict[str, str]:
     return {"status": "alive"}
 
 
-@router.get("/health/ready", tags=["health"], responses=NOT_READY, summary="Can the kitchen cook?")
-def ready(model: ModelDep) -> dict[str, str]:
+@router.get("/health/ready", tags=["health"], responses=NOT_READY, summary="Can it cook?")
+async def ready(model: ModelDep) -> dict[str, str]:
     return {"status": "ready", "model_version": model.champion.version}
 
 
 @router.get("/model", tags=["model"], responses=NOT_READY, summary="Which model is cooking?")
-def model_card(model: ModelDep) -> ModelCard:
+async def model_card(model: ModelDep) -> ModelCard:
     champion = model.champion
     return ModelCard(
         name=champion.name,
@@ -109,3 +129,12 @@ def model_card(model: ModelDep) -> ModelCard:
         metrics=champion.metrics,
         loaded_at=model.loaded_at,
     )
+
+
+@router.post(
+    "/model/reload", tags=["model"], responses=NOT_READY, summary="Look for a new champion now"
+)
+async def reload(slot: SlotDep) -> ModelCard:
+    """Ask the registry for the champion now, instead of waiting for the next regular look."""
+    await run_in_threadpool(slot.refresh)
+    return await model_card(await ready_model(slot))
