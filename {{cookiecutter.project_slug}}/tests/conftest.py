@@ -1,5 +1,6 @@
 """Fixtures shared by the tests: a private lab book, a trained champion, a running kitchen."""
 
+import contextlib
 import socket
 import threading
 import time
@@ -7,6 +8,7 @@ import time
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from mlflow import MlflowClient
 
 from {{ cookiecutter.package_name }}.kitchen.app import create_app
 from {{ cookiecutter.package_name }}.lab.train import Recipe, train
@@ -33,6 +35,13 @@ def settings(tmp_path_factory) -> Settings:
     return settings
 
 
+def two_versions(settings: Settings) -> MlflowClient:
+    """Train a champion (version 1) and a weaker challenger (version 2) in `settings`' lab."""
+    train(settings, QUICK_RECIPE)
+    train(settings, Recipe(max_iter=3, learning_rate=0.05, rows=600))
+    return MlflowClient(settings.mlflow_tracking_uri)
+
+
 @pytest.fixture
 def empty_lab(tmp_path) -> Settings:
     """Settings pointing at a lab book that holds no model at all."""
@@ -52,9 +61,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def kitchen_url(settings):
-    """A real kitchen, served by uvicorn on a free loopback port for the whole session."""
+@contextlib.contextmanager
+def serving(settings: Settings):
+    """Serve a kitchen with uvicorn on a free loopback port; yield its URL; stop it after."""
     port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
@@ -62,12 +71,21 @@ def kitchen_url(settings):
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test kitchen did not start within 30 s")
         time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def kitchen_url(settings):
+    """A real kitchen, served by uvicorn on a free loopback port for the whole session."""
+    with serving(settings) as url:
+        yield url
 
 
 @pytest.fixture

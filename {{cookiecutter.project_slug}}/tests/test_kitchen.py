@@ -2,24 +2,36 @@
 
 import json
 import math
+import os
+import pickle
+import time
+from pathlib import Path
 
+import mlflow
 import pytest
 import skops.io
 from fastapi.testclient import TestClient
+from mlflow import MlflowClient
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
+from {{ cookiecutter.package_name }}.data import make_dataset, split
 from {{ cookiecutter.package_name }}.kitchen.app import create_app
-from {{ cookiecutter.package_name }}.kitchen.model import UntrustedModel, open_skops_file
-from {{ cookiecutter.package_name }}.lab.train import train
+from {{ cookiecutter.package_name }}.kitchen.model import (
+    UntrustedModel,
+    checked_encoder,
+    open_skops_file,
+)
+from {{ cookiecutter.package_name }}.lab.train import build_pipeline, open_lab_book, train
 from {{ cookiecutter.package_name }}.menu import (
     DISH_UNIT,
     MAX_BATCH_ORDERS,
+    Order,
     example_order,
     ingredients,
 )
 
-from .conftest import QUICK_RECIPE
+from .conftest import QUICK_RECIPE, two_versions
 
 ORDER = example_order().model_dump()
 
@@ -123,6 +135,17 @@ def test_it_becomes_ready_once_a_champion_appears(empty_lab):
         assert client.post("/predict", json=ORDER).status_code == 200
 
 
+def test_fast_path_gives_the_pipelines_own_predictions():
+    """It serves the lab's pipeline through the numpy fast path, with identical predictions."""
+    train_x, test_x, train_y, _ = split(make_dataset(600))
+    pipeline = build_pipeline(QUICK_RECIPE).fit(train_x, train_y)
+    encoder = checked_encoder(pipeline)
+    assert encoder is not None, "the fast path no longer matches the lab's pipeline"
+    orders = [Order.model_validate(row) for row in test_x.to_dict("records")]
+    fast = pipeline[-1].predict(encoder.encode(orders))
+    assert fast.tolist() == pipeline.predict(test_x).tolist()
+
+
 def test_untrusted_model_file_is_refused(tmp_path):
     """It refuses a model file holding a type outside the kitchen's own list, unopened."""
     planted = make_pipeline(FunctionTransformer(print))
@@ -130,3 +153,130 @@ def test_untrusted_model_file_is_refused(tmp_path):
     skops.io.dump(planted, path)
     with pytest.raises(UntrustedModel, match="print"):
         open_skops_file(path)
+
+
+def test_stream_answers_each_order_and_survives_a_bad_one(client):
+    """It sends one dish per order over the WebSocket, and a refusal that keeps it open."""
+    item = next(item for item in ingredients() if item.maximum is not None)
+    with client.websocket_connect("/ws/predict") as stream:
+        stream.send_json(ORDER)
+        first = stream.receive_json()
+        stream.send_json({**ORDER, item.name: "plenty"})
+        refusal = stream.receive_json()
+        stream.send_text("this is not JSON")
+        garbled = stream.receive_json()
+        stream.send_json(ORDER)
+        again = stream.receive_json()
+    assert first["prediction"] > 0 and first["unit"] == DISH_UNIT
+    assert refusal["detail"][0]["field"] == item.name and "plenty" not in json.dumps(refusal)
+    assert garbled["error"] and garbled["detail"]
+    assert again == first
+
+
+def test_kitchen_notices_when_the_champion_alias_moves(empty_lab):
+    """It swaps to the new champion by itself, at its regular look at the registry."""
+    registry = two_versions(empty_lab)
+    watching = empty_lab.model_copy(update={"champion_poll_seconds": 0.2})
+    with TestClient(create_app(watching)) as client:
+        assert client.get("/model").json()["version"] == "1"
+        registry.set_registered_model_alias(empty_lab.model_name, "champion", "2")
+        deadline = time.monotonic() + 20
+        while client.get("/model").json()["version"] != "2":
+            assert time.monotonic() < deadline, "the kitchen never noticed the new champion"
+            time.sleep(0.2)
+        assert client.post("/predict", json=ORDER).json()["model_version"] == "2"
+
+
+def test_reload_swaps_at_once(empty_lab):
+    """It takes the new champion as soon as asked, without waiting for the next look."""
+    registry = two_versions(empty_lab)
+    patient = empty_lab.model_copy(update={"champion_poll_seconds": 3600})
+    with TestClient(create_app(patient)) as client:
+        registry.set_registered_model_alias(empty_lab.model_name, "champion", "2")
+        assert client.get("/model").json()["version"] == "1"
+        assert client.post("/model/reload").json()["version"] == "2"
+
+
+# --- Planted models: each is refused unopened, and the kitchen stays unready. ----------------
+
+
+def plant_champion(settings, log_model) -> None:
+    """Register what `log_model()` logs and make it champion, as a careless lab might."""
+    open_lab_book(settings)
+    with mlflow.start_run():
+        logged = log_model()
+    version = mlflow.register_model(logged.model_uri, settings.model_name).version
+    registry = MlflowClient(settings.mlflow_tracking_uri)
+    registry.set_registered_model_alias(settings.model_name, "champion", version)
+
+
+class TouchOnLoad:
+    """Unpickling this object creates a file: the proof that loading ran code."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+class TouchOnLoadContext(mlflow.pyfunc.PythonModel):
+    """A pyfunc whose custom code creates a file when MLflow loads it."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def load_context(self, context):
+        Path(self.marker).touch()
+
+    def predict(self, context, model_input):
+        return model_input
+
+
+def skops_trusting_itself(marker):
+    dangerous = make_pipeline(FunctionTransformer(os.system))
+    trusts = skops.io.get_untrusted_types(data=skops.io.dumps(dangerous))
+    return mlflow.sklearn.log_model(
+        dangerous,
+        name="model",
+        serialization_format="skops",
+        skops_trusted_types=trusts,
+        pip_requirements=[],
+    )
+
+
+def cloudpickle_touching(marker):
+    return mlflow.sklearn.log_model(
+        TouchOnLoad(marker), name="model", serialization_format="cloudpickle", pip_requirements=[]
+    )
+
+
+def pyfunc_touching(marker):
+    return mlflow.pyfunc.log_model(
+        name="model", python_model=TouchOnLoadContext(marker), pip_requirements=[]
+    )
+
+
+PLANTED = [skops_trusting_itself, cloudpickle_touching, pyfunc_touching]
+
+
+@pytest.mark.parametrize("log_model", PLANTED)
+def test_planted_model_is_refused_and_runs_no_code(log_model, empty_lab, tmp_path):
+    """It refuses the model without opening it: not ready, 503 in words, no marker file."""
+    marker = tmp_path / "code-ran"
+    # pip_requirements=[] above: otherwise MLflow itself loads the model to guess them.
+    plant_champion(empty_lab, lambda: log_model(marker))
+    assert not marker.exists()
+    with TestClient(create_app(empty_lab)) as client:
+        ready = client.get("/health/ready")
+        order = client.post("/predict", json=ORDER)
+    assert ready.status_code == 503 and order.status_code == 503
+    assert "{{ cookiecutter.package_name }} train" in order.json()["detail"]
+    assert not marker.exists()
+
+
+def test_the_cloudpickle_trap_is_real(tmp_path):
+    """It shows the planted pickle does run code when loaded the unsafe way."""
+    marker = tmp_path / "code-ran"
+    pickle.loads(pickle.dumps(TouchOnLoad(marker)))
+    assert marker.exists()

@@ -93,9 +93,10 @@ def lab_command(host: str, port_number: int) -> list[str]:
     return [sys.executable, "-m", "mlflow", "server", *as_arguments(options)]
 
 
-def kitchen_command(host: str, port_number: int) -> list[str]:
+def kitchen_command(host: str, port_number: int, workers: int = 1) -> list[str]:
     app = f"{COMMAND}.kitchen.app:create_app"
-    options = {"--host": host, "--port": str(port_number)}
+    # Each worker is a process with its own copy of the model: more throughput, more memory.
+    options = {"--host": host, "--port": str(port_number), "--workers": str(workers)}
     return [sys.executable, "-m", "uvicorn", app, "--factory", *as_arguments(options)]
 
 
@@ -125,7 +126,7 @@ def lab(args) -> None:
 def kitchen(args) -> None:
     check_ports_free(args.host, {"kitchen": args.port})
     print(f"The kitchen (FastAPI) opens at http://{args.host}:{args.port}/docs")
-    serve(kitchen_command(args.host, args.port))
+    serve(kitchen_command(args.host, args.port, args.workers))
 
 
 def shop(args) -> None:
@@ -291,6 +292,10 @@ def parser() -> argparse.ArgumentParser:
             "--port", type=port, default=default_port, help="(default: %(default)s)"
         )
         server.set_defaults(run=run)
+        if name == "kitchen":
+            server.add_argument(
+                "--workers", type=number_type(int, 1, 64), default=1, help="processes (default: 1)"
+            )
 
     everything = commands.add_parser("up", help="open lab, kitchen and shop window together")
     everything.add_argument("--host", default="127.0.0.1", help=HOST_HELP)

@@ -31,13 +31,14 @@ class OrderEncoder:
         prepare = getattr(pipeline, "named_steps", {}).get("prepare")
         if not isinstance(prepare, ColumnTransformer):
             return None
-        steps = {name: (step, columns) for name, step, columns in prepare.transformers_}
-        one_hot, categorical = steps.get("categories", (None, []))
-        passthrough, numbers = steps.get("numbers", (None, []))
-        if not isinstance(one_hot, OneHotEncoder) or passthrough != "passthrough":
+        # The recipe as written in the lab (`transformers`), and what it learned (`_`).
+        steps = {name: (step, columns) for name, step, columns in prepare.transformers}
+        if set(steps) != {"categories", "numbers"} or steps["numbers"][0] != "passthrough":
             return None
-        if set(steps) - {"categories", "numbers", "remainder"}:
+        one_hot = prepare.named_transformers_["categories"]
+        if not isinstance(one_hot, OneHotEncoder) or one_hot.drop is not None:
             return None
+        categorical, numbers = steps["categories"][1], steps["numbers"][1]
         learned = zip(categorical, one_hot.categories_, strict=True)
         return cls({feature: list(values) for feature, values in learned}, list(numbers))
 

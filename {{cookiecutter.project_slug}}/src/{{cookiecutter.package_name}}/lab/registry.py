@@ -79,8 +79,11 @@ def promote_if_better(settings: Settings, version: str, score: float) -> bool:
 
 def download_model(settings: Settings, version: str, destination: Path | None = None) -> Path:
     """Copy one model version's files to a local folder and return that folder."""
+    # Ask this lab's registry where the files are: a `models:/` URI would be looked up in
+    # whichever registry MLflow was last pointed at, which may be another lab.
+    files = client_for(settings).get_model_version_download_uri(settings.model_name, version)
     local = mlflow.artifacts.download_artifacts(
-        artifact_uri=model_uri(settings, version),
+        artifact_uri=files,
         dst_path=str(destination) if destination else None,
         tracking_uri=settings.mlflow_tracking_uri,
     )

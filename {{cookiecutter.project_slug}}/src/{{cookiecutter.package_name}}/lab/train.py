@@ -60,7 +60,7 @@ def build_pipeline(recipe: Recipe) -> Pipeline:
     numbers = [item.name for item in ingredients() if not item.choices]
     prepare = ColumnTransformer(
         [
-            ("categories", OneHotEncoder(handle_unknown="ignore"), categories),
+            ("categories", OneHotEncoder(handle_unknown="ignore", sparse_output=False), categories),
             ("numbers", "passthrough", numbers),
         ]
     )
