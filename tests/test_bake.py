@@ -38,7 +38,14 @@ ALWAYS = {
     "src/{package}/kitchen/routes.py",
     "src/{package}/shop/__init__.py",
     "src/{package}/shop/app.py",
+    "src/{package}/shop/batch.py",
     "src/{package}/shop/client.py",
+    "src/{package}/shop/explain.py",
+    "src/{package}/shop/widgets.py",
+    "src/{package}/shop/pages/batch.py",
+    "src/{package}/shop/pages/model.py",
+    "src/{package}/shop/pages/order.py",
+    "src/{package}/shop/pages/what_if.py",
     "src/{package}/workshop/__init__.py",
     "src/{package}/workshop/checks.py",
     "src/{package}/workshop/exercises.py",
@@ -52,6 +59,7 @@ ALWAYS = {
     "tests/test_menu.py",
     "tests/test_notebooks.py",
     "tests/test_shop.py",
+    "tests/test_shop_batch.py",
 }
 WITH_DOCKER = {"compose.yaml", "docker/Dockerfile", ".dockerignore"}
 WITH_CI = {".github/workflows/ci.yml"}
