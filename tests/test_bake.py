@@ -42,10 +42,10 @@ ALWAYS = {
     "src/{package}/shop/client.py",
     "src/{package}/shop/explain.py",
     "src/{package}/shop/widgets.py",
-    "src/{package}/shop/pages/batch.py",
-    "src/{package}/shop/pages/model.py",
-    "src/{package}/shop/pages/order.py",
-    "src/{package}/shop/pages/what_if.py",
+    "src/{package}/shop/screens/batch.py",
+    "src/{package}/shop/screens/model.py",
+    "src/{package}/shop/screens/order.py",
+    "src/{package}/shop/screens/what_if.py",
     "src/{package}/workshop/__init__.py",
     "src/{package}/workshop/checks.py",
     "src/{package}/workshop/exercises.py",
@@ -60,6 +60,7 @@ ALWAYS = {
     "tests/test_notebooks.py",
     "tests/test_shop.py",
     "tests/test_shop_batch.py",
+    "tests/test_shop_browser.py",
 }
 WITH_DOCKER = {"compose.yaml", "docker/Dockerfile", ".dockerignore"}
 WITH_CI = {".github/workflows/ci.yml"}

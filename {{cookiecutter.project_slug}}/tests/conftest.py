@@ -103,7 +103,7 @@ def shop_for(fresh_settings):
             fresh_settings.setenv(name.upper(), str(value))
         app = AppTest.from_file(str(SHOP_APP), default_timeout=SHOP_TIMEOUT).run()
         if page:
-            app.switch_page(f"pages/{page}.py").run()
+            app.switch_page(f"screens/{page}.py").run()
         return app
 
     return open_page

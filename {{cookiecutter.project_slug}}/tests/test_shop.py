@@ -1,7 +1,9 @@
 """The shop window: a form built from the menu, orders carried to a real kitchen, pictures."""
 
 import time
+from datetime import datetime
 
+import httpx
 from streamlit.testing.v1 import AppTest
 
 from {{ cookiecutter.package_name }}.menu import DISH_LABEL, DISH_UNIT, DishBatch, ingredients
@@ -135,7 +137,11 @@ def test_model_page_shows_the_kitchen_model_card_and_importances(
     shown = {metric.label: metric.value for metric in page.metric}
     assert shown[say("shop_model_version")] == "1"
     assert shown[say("shop_model_alias")] == "champion"
-    assert shown[say("shop_model_loaded_at")]
+    card = httpx.get(f"{kitchen_url}/model", timeout=10).json()
+    loaded_at = datetime.fromisoformat(card["loaded_at"]).isoformat(sep=" ", timespec="seconds")
+    assert any(
+        loaded_at in caption.value and card["run_id"] in caption.value for caption in page.caption
+    )
     for metric in ("RMSE", "MAE", "R2"):
         float(shown[metric])
     [orders] = batch_calls

@@ -153,10 +153,11 @@ MESSAGES = {
     "shop_model_title": {"en": "The model in the kitchen", "fr": "Le modèle en cuisine"},
     "shop_model_version": {"en": "Version", "fr": "Version"},
     "shop_model_alias": {"en": "Alias", "fr": "Alias"},
-    "shop_model_loaded_at": {"en": "Loaded by the kitchen", "fr": "Chargé par la cuisine"},
     "shop_model_name": {
-        "en": "Registered model '{name}', trained in the lab's run {run_id}.",
-        "fr": "Modèle enregistré '{name}', entraîné dans la run {run_id} du laboratoire.",
+        "en": "Registered model '{name}', trained in the lab's run {run_id}, loaded by the "
+        "kitchen at {loaded_at}.",
+        "fr": "Modèle enregistré '{name}', entraîné dans la run {run_id} du laboratoire, chargé "
+        "par la cuisine le {loaded_at}.",
     },
     "shop_model_metrics": {
         "en": "How well it did in the lab (on data kept aside for the test)",

@@ -19,11 +19,11 @@ except KitchenError as problem:
     st.error(str(problem))
     st.stop()  # nothing more to show without the kitchen
 
-version, alias, loaded = st.columns(3)
+version, alias = st.columns(2)
 version.metric(say("shop_model_version"), card.version)
 alias.metric(say("shop_model_alias"), card.alias)
-loaded.metric(say("shop_model_loaded_at"), card.loaded_at.strftime("%Y-%m-%d %H:%M:%S %Z"))
-st.caption(say("shop_model_name", name=card.name, run_id=card.run_id))
+loaded_at = card.loaded_at.isoformat(sep=" ", timespec="seconds")
+st.caption(say("shop_model_name", name=card.name, run_id=card.run_id, loaded_at=loaded_at))
 
 st.subheader(say("shop_model_metrics"))
 for column, (metric, value) in zip(
