@@ -30,10 +30,10 @@ def sweep_values(item: Ingredient) -> list:
     return [round(item.minimum + step * index, 6) for index in range(CURVE_POINTS)]
 
 
-def what_if(waiter: KitchenClient, order: dict, item: Ingredient) -> tuple[list, list[float]]:
-    """Vary `item` across its range, the rest of `order` fixed: the values and their dishes."""
+def what_if(waiter: KitchenClient, rest: dict, item: Ingredient) -> tuple[list, list[float]]:
+    """Vary `item` across its range, the `rest` of the order fixed: the values and their dishes."""
     values = sweep_values(item)
-    orders = [{**order, item.name: value} for value in values]
+    orders = [{**rest, item.name: value} for value in values]
     return values, waiter.predict_batch(orders).predictions
 
 

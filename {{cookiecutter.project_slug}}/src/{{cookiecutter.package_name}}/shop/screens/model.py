@@ -26,14 +26,11 @@ loaded_at = card.loaded_at.isoformat(sep=" ", timespec="seconds")
 st.caption(say("shop_model_name", name=card.name, run_id=card.run_id, loaded_at=loaded_at))
 
 st.subheader(say("shop_model_metrics"))
-for column, (metric, value) in zip(
-    st.columns(len(card.metrics)), card.metrics.items(), strict=True
-):
-    column.metric(
-        metric.upper(),
-        f"{value:.3f}",
-        help=say(METRIC_HELP[metric], unit=DISH_UNIT) if metric in METRIC_HELP else None,
-    )
+columns = st.columns(len(card.metrics))
+for column, (metric, value) in zip(columns, card.metrics.items(), strict=True):
+    meaning = METRIC_HELP.get(metric)  # a metric this page does not know is shown without help
+    help_text = say(meaning, unit=DISH_UNIT) if meaning else None
+    column.metric(metric.upper(), f"{value:.3f}", help=help_text)
 
 st.subheader(say("shop_importance_title"))
 st.write(say("shop_importance_intro", orders=SAMPLE_ORDERS, unit=DISH_UNIT))

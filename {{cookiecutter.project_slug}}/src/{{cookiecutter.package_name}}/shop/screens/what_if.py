@@ -13,8 +13,14 @@ st.title(say("shop_what_if_title"))
 st.write(say("shop_what_if_intro"))
 
 menu = {item.name: item for item in ingredients()}
+# Start with the first number on the menu: a curve says more than a few bars.
+first_number = next((n for n, item in enumerate(menu.values()) if not item.choices), 0)
 name = st.selectbox(
-    say("shop_what_if_choose"), list(menu), format_func=lambda key: label_of(menu[key]), key="vary"
+    say("shop_what_if_choose"),
+    list(menu),
+    index=first_number,
+    format_func=lambda key: label_of(menu[key]),
+    key="vary",
 )
 varied = menu[name]
 
@@ -27,8 +33,7 @@ with st.form("what_if"):
 if sent:
     try:
         with st.spinner(say("shop_cooking")):
-            # The rest of the order needs some value for the varied field: what_if replaces it.
-            values, predictions = what_if(kitchen(), {**rest, name: varied.example}, varied)
+            values, predictions = what_if(kitchen(), rest, varied)
     except KitchenError as problem:
         st.error(str(problem))
     else:
