@@ -4,10 +4,18 @@ import time
 from datetime import datetime
 
 import httpx
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from {{ cookiecutter.package_name }}.menu import DISH_LABEL, DISH_UNIT, DishBatch, ingredients
+from {{ cookiecutter.package_name }}.menu import (
+    DISH_LABEL,
+    DISH_UNIT,
+    DishBatch,
+    example_order,
+    ingredients,
+)
 from {{ cookiecutter.package_name }}.shop import explain
+from {{ cookiecutter.package_name }}.shop.client import KitchenClient, KitchenError
 from {{ cookiecutter.package_name }}.workshop.messages import say
 
 from .conftest import free_port
@@ -175,3 +183,39 @@ def test_importance_is_zero_for_ingredients_the_model_ignores():
     assert version == "7"
     assert scores[item.name] > 0
     assert all(score == 0 for name, score in scores.items() if name != item.name)
+
+
+# --- The waiter (HTTP client) ------------------------------------------------------------
+
+
+def test_refused_order_is_said_in_words_naming_the_field(kitchen_url):
+    """It turns the real kitchen's 422 into a sentence that names the faulty field."""
+    item = first_number()
+    order = {**example_order().model_dump(), item.name: item.maximum + 1}
+    with pytest.raises(KitchenError) as refused:
+        KitchenClient(kitchen_url, 10).predict(order)
+    assert str(refused.value).startswith(say("order_refused", problems=""))
+    assert item.name in str(refused.value)
+
+
+ODD_ANSWERS = {
+    "not the kitchen": (httpx.Response(200, text="<html>hello</html>"), "kitchen_trouble"),
+    "too big": (httpx.Response(413), "shop_order_too_big"),
+    "kitchen broke": (httpx.Response(500, text="Internal Server Error"), "kitchen_trouble"),
+    "not ready": (httpx.Response(503, json={"detail": "train first"}), "kitchen_not_ready"),
+}
+
+
+@pytest.mark.parametrize("case", ODD_ANSWERS, ids=str)
+def test_odd_answers_are_said_in_words(case):
+    """It turns any answer that is not a dish into a KitchenError in words, never a crash."""
+    answer, key = ODD_ANSWERS[case]
+    waiter = KitchenClient("http://kitchen.test", 5)
+    # Only the transport is replaced: the client's own logic reads the answer as usual.
+    waiter.http = httpx.Client(
+        base_url="http://kitchen.test", transport=httpx.MockTransport(lambda request: answer)
+    )
+    with pytest.raises(KitchenError) as trouble:
+        waiter.predict(example_order().model_dump())
+    values = {"status": answer.status_code, "reason": "train first"}
+    assert str(trouble.value) == say(key, **values)
