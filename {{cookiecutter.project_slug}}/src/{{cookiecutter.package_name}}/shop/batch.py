@@ -137,7 +137,7 @@ def check_row(row: dict) -> tuple[dict | None, str]:
 
 
 def check_upload(data: bytes) -> CheckedUpload:
-    """Read and check a whole file; raise UploadRefused if no row can be used as it is."""
+    """Read and check a whole file, row by row; raise UploadRefused if the file is unusable."""
     table = read_table(data)
     check_columns(table)
     upload = CheckedUpload(table, extra_columns=[c for c in table.columns if c not in FEATURES])
