@@ -78,6 +78,16 @@ def test_closed_kitchen_is_said_in_words(shop_for):
     assert f"{COMMAND} kitchen" in message.value
 
 
+def test_what_the_person_typed_survives_a_closed_kitchen(shop_for):
+    """It keeps the form as filled in when the order could not be sent, ready to send again."""
+    item = first_number()
+    page = shop_for(f"http://127.0.0.1:{free_port()}")
+    page.number_input(key=item.name).set_value(item.maximum)
+    page.button[0].click().run()
+    assert page.error
+    assert page.number_input(key=item.name).value == item.maximum
+
+
 def test_slow_kitchen_is_said_in_words_after_the_timeout(shop_for, slow_kitchen_url):
     """It gives up after KITCHEN_TIMEOUT_SECONDS and says the kitchen was too slow."""
     page = shop_for(slow_kitchen_url, kitchen_timeout_seconds=0.5)

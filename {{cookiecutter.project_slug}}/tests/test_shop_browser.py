@@ -120,7 +120,7 @@ def screenshot_path(tmp_path: Path) -> Path:
 
 @pytest.mark.browser
 def test_order_in_a_real_browser_shows_the_kitchen_dish(
-    shop_url, browser, kitchen_url, tmp_path, capsys
+    browser, shop_url, kitchen_url, tmp_path, capsys
 ):
     """A person fills in the form in Chromium, sends it, and sees the dish the kitchen cooked
     for exactly that order; the screenshot and the time it took are printed."""
