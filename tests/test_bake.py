@@ -42,7 +42,14 @@ ALWAYS = {
     "src/{package}/kitchen/stream.py",
     "src/{package}/shop/__init__.py",
     "src/{package}/shop/app.py",
+    "src/{package}/shop/batch.py",
     "src/{package}/shop/client.py",
+    "src/{package}/shop/explain.py",
+    "src/{package}/shop/widgets.py",
+    "src/{package}/shop/screens/batch.py",
+    "src/{package}/shop/screens/model.py",
+    "src/{package}/shop/screens/order.py",
+    "src/{package}/shop/screens/what_if.py",
     "src/{package}/workshop/__init__.py",
     "src/{package}/workshop/checks.py",
     "src/{package}/workshop/exercises.py",
@@ -57,6 +64,8 @@ ALWAYS = {
     "tests/test_menu.py",
     "tests/test_notebooks.py",
     "tests/test_shop.py",
+    "tests/test_shop_batch.py",
+    "tests/test_shop_browser.py",
 }
 WITH_DOCKER = {"compose.yaml", "docker/Dockerfile", ".dockerignore"}
 WITH_CI = {".github/workflows/ci.yml"}

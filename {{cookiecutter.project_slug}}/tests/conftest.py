@@ -1,18 +1,24 @@
-"""Fixtures shared by the tests: a private lab book, a trained champion, a running kitchen."""
+"""Fixtures shared by the tests: a private lab book, a trained champion, a running kitchen,
+and the shop window's pages."""
 
 import contextlib
 import socket
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 from mlflow import MlflowClient
+from streamlit.testing.v1 import AppTest
 
+import {{ cookiecutter.package_name }}.shop as shop_package
 from {{ cookiecutter.package_name }}.kitchen.app import create_app
 from {{ cookiecutter.package_name }}.lab.train import Recipe, train
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
+from {{ cookiecutter.package_name }}.shop.client import KitchenClient
 
 # Small and quick, yet a real model: enough for tests that need one.
 QUICK_RECIPE = Recipe(max_iter=40, rows=600)
@@ -23,7 +29,7 @@ def settings_in(folder) -> Settings:
     return Settings(
         mlflow_tracking_uri=f"sqlite:///{(folder / 'mlflow.db').as_posix()}",
         artifacts_dir=folder / "mlruns",
-        language="{{ cookiecutter.language }}",
+        language="en",
     )
 
 
@@ -94,3 +100,66 @@ def fresh_settings(monkeypatch):
     get_settings.cache_clear()
     yield monkeypatch
     get_settings.cache_clear()
+
+
+# --- The shop window ---
+
+# Found by path, not imported: importing the page would run it outside Streamlit.
+SHOP_APP = Path(shop_package.__file__).parent / "app.py"
+# The first run imports pandas, pydantic and friends: Streamlit's default of 3 s is too short
+# on a busy 2-core machine.
+SHOP_TIMEOUT = 60
+
+
+@pytest.fixture
+def shop_for(fresh_settings):
+    """Return a function that opens one page of the shop with orders sent to `url`."""
+
+    def open_page(url: str, page: str | None = None, **settings) -> AppTest:
+        fresh_settings.setenv("KITCHEN_URL", url)
+        for name, value in settings.items():
+            fresh_settings.setenv(name.upper(), str(value))
+        app = AppTest.from_file(str(SHOP_APP), default_timeout=SHOP_TIMEOUT).run()
+        if page:
+            app.switch_page(f"screens/{page}.py").run()
+        return app
+
+    return open_page
+
+
+@pytest.fixture
+def batch_calls(monkeypatch):
+    """Record every batch the shop sends (the orders go on to the real kitchen)."""
+    calls = []
+    send = KitchenClient.predict_batch
+
+    def record(self, orders):
+        calls.append(orders)
+        return send(self, orders)
+
+    monkeypatch.setattr(KitchenClient, "predict_batch", record)
+    return calls
+
+
+@pytest.fixture
+def slow_kitchen_url():
+    """A pretend kitchen that takes 3 s to answer anything, on a free loopback port."""
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_POST(self):
+            time.sleep(3)
+            self.send_response(200)
+            self.end_headers()
+
+        do_GET = do_POST
+
+        def log_message(self, *args):
+            pass  # keep the test output quiet
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Slow)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

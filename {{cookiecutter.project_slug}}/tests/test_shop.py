@@ -1,32 +1,40 @@
-"""The shop window: a form built from the menu, orders carried to a real kitchen."""
+"""The shop window: a form built from the menu, orders carried to a real kitchen, pictures."""
 
-from pathlib import Path
+import time
+from datetime import datetime
 
+import httpx
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import {{ cookiecutter.package_name }}.shop as shop_package
-from {{ cookiecutter.package_name }}.menu import DISH_LABEL, DISH_UNIT, ingredients
+from {{ cookiecutter.package_name }}.menu import (
+    DISH_LABEL,
+    DISH_UNIT,
+    DishBatch,
+    example_order,
+    ingredients,
+)
+from {{ cookiecutter.package_name }}.shop import explain
+from {{ cookiecutter.package_name }}.shop.client import KitchenClient, KitchenError
+from {{ cookiecutter.package_name }}.workshop.messages import say
 
 from .conftest import free_port
 
-# Found by path, not imported: importing the page would run it outside Streamlit.
-SHOP_PAGE = Path(shop_package.__file__).parent / "app.py"
-# The page imports MLflow-free modules only, but the first run still imports pandas and
-# friends: Streamlit's default of 3 s is too short on a busy 2-core machine.
-TIMEOUT = 60
+CHART = "vega_lite_chart"  # what st.line_chart and st.bar_chart send to the browser
+COMMAND = "{{ cookiecutter.package_name }}"
 
 
-@pytest.fixture
-def shop_for(fresh_settings):
-    """Return a function that opens the page with orders sent to `url`."""
+def dish_value(page: AppTest) -> float:
+    [dish] = page.metric
+    assert dish.label == DISH_LABEL and dish.value.endswith(DISH_UNIT)
+    return float(dish.value.split()[0].replace(",", ""))
 
-    def open_page(url: str) -> AppTest:
-        fresh_settings.setenv("KITCHEN_URL", url)
-        page = AppTest.from_file(str(SHOP_PAGE), default_timeout=TIMEOUT)
-        return page.run()
 
-    return open_page
+def first_number(kind=float):
+    return next(item for item in ingredients() if item.kind is kind and not item.choices)
+
+
+# --- The order page ----------------------------------------------------------------------
 
 
 def test_form_has_one_widget_per_menu_field(shop_for):
@@ -38,6 +46,7 @@ def test_form_has_one_widget_per_menu_field(shop_for):
     for item in ingredients():
         widget = next(widget for widget in widgets if widget.key == item.name)
         assert item.label in widget.label and item.unit in widget.label
+        assert widget.help == item.help
 
 
 def test_order_is_cooked_by_the_real_kitchen(shop_for, kitchen_url):
@@ -45,27 +54,178 @@ def test_order_is_cooked_by_the_real_kitchen(shop_for, kitchen_url):
     page = shop_for(kitchen_url)
     page.button[0].click().run()
     assert not page.exception and not page.error
-    [dish] = page.metric
-    assert dish.label == DISH_LABEL and dish.value.endswith(DISH_UNIT)
-    assert float(dish.value.split()[0].replace(",", "")) > 0
-    assert "1" in page.caption[0].value
+    assert dish_value(page) > 0
+    assert say("cooked_by", version="1") in [caption.value for caption in page.caption]
 
 
 def test_changing_an_ingredient_changes_the_dish(shop_for, kitchen_url):
     """It sends what the person typed, not the defaults."""
     page = shop_for(kitchen_url)
     page.button[0].click().run()
-    before = page.metric[0].value
-    item = next(item for item in ingredients() if item.kind is float)
+    before = dish_value(page)
+    item = first_number()
     page.number_input(key=item.name).set_value(item.maximum)
     page.button[0].click().run()
-    assert page.metric[0].value != before
+    assert dish_value(page) != before
 
 
 def test_closed_kitchen_is_said_in_words(shop_for):
     """It tells the person the kitchen is closed and which command opens it, no traceback."""
     page = shop_for(f"http://127.0.0.1:{free_port()}")
     page.button[0].click().run()
-    assert not page.exception
+    assert not page.exception and not page.metric
     [message] = page.error
-    assert "{{ cookiecutter.package_name }} kitchen" in message.value
+    assert f"{COMMAND} kitchen" in message.value
+
+
+def test_what_the_person_typed_survives_a_closed_kitchen(shop_for):
+    """It keeps the form as filled in when the order could not be sent, ready to send again."""
+    item = first_number()
+    page = shop_for(f"http://127.0.0.1:{free_port()}")
+    page.number_input(key=item.name).set_value(item.maximum)
+    page.button[0].click().run()
+    assert page.error
+    assert page.number_input(key=item.name).value == item.maximum
+
+
+def test_slow_kitchen_is_said_in_words_after_the_timeout(shop_for, slow_kitchen_url):
+    """It gives up after KITCHEN_TIMEOUT_SECONDS and says the kitchen was too slow."""
+    page = shop_for(slow_kitchen_url, kitchen_timeout_seconds=0.5)
+    started = time.monotonic()
+    page.button[0].click().run()
+    assert time.monotonic() - started < 3  # it did not wait for the slow answer
+    assert not page.exception and not page.metric
+    [message] = page.error
+    assert message.value == say("kitchen_slow", seconds=0.5)
+
+
+# --- The what-if page --------------------------------------------------------------------
+
+
+def test_what_if_sweeps_one_ingredient_in_one_batch(shop_for, kitchen_url, batch_calls):
+    """It varies the chosen ingredient from its minimum to its maximum, the rest of the order
+    fixed as the person set it, in a single batch call, and draws the curve."""
+    item = first_number()
+    kept = next(other for other in ingredients() if other.name != item.name and not other.choices)
+    page = shop_for(kitchen_url, "what_if")
+    page.selectbox(key="vary").set_value(item.name).run()
+    page.number_input(key=f"what_if_{kept.name}").set_value(kept.maximum)
+    page.button[0].click().run()
+    assert not page.exception and not page.error
+    [orders] = batch_calls
+    varied = [order[item.name] for order in orders]
+    assert min(varied) == item.minimum and max(varied) == item.maximum
+    assert len(set(varied)) == len(orders) > 10
+    assert {order[kept.name] for order in orders} == {kept.maximum}
+    assert len(page.get(CHART)) == 1
+    assert DISH_UNIT in page.markdown[-1].value
+
+
+def test_what_if_of_a_choice_tries_every_choice(shop_for, kitchen_url, batch_calls):
+    """It cooks one dish per choice when the ingredient is a list of choices."""
+    item = next(item for item in ingredients() if item.choices)
+    page = shop_for(kitchen_url, "what_if")
+    page.selectbox(key="vary").set_value(item.name).run()
+    page.button[0].click().run()
+    assert not page.exception and not page.error
+    [orders] = batch_calls
+    assert [order[item.name] for order in orders] == list(item.choices)
+    assert len(page.get(CHART)) == 1
+
+
+def test_what_if_with_a_closed_kitchen_is_said_in_words(shop_for):
+    """It says the kitchen is closed instead of drawing anything."""
+    page = shop_for(f"http://127.0.0.1:{free_port()}", "what_if")
+    page.button[0].click().run()
+    assert not page.exception and not page.get(CHART)
+    [message] = page.error
+    assert f"{COMMAND} kitchen" in message.value
+
+
+# --- The model page ----------------------------------------------------------------------
+
+
+def test_model_page_shows_the_kitchen_model_card_and_importances(
+    shop_for, kitchen_url, batch_calls
+):
+    """It shows version, alias, load time and lab metrics, and an importance chart made
+    from one batch call."""
+    page = shop_for(kitchen_url, "model")
+    assert not page.exception and not page.error
+    shown = {metric.label: metric.value for metric in page.metric}
+    assert shown[say("shop_model_version")] == "1"
+    assert shown[say("shop_model_alias")] == "champion"
+    card = httpx.get(f"{kitchen_url}/model", timeout=10).json()
+    loaded_at = datetime.fromisoformat(card["loaded_at"]).isoformat(sep=" ", timespec="seconds")
+    assert any(
+        loaded_at in caption.value and card["run_id"] in caption.value for caption in page.caption
+    )
+    for metric in ("RMSE", "MAE", "R2"):
+        float(shown[metric])
+    [orders] = batch_calls
+    assert len(orders) == explain.SAMPLE_ORDERS * (len(ingredients()) + 1)
+    assert len(page.get(CHART)) == 1
+
+
+def test_model_page_with_a_closed_kitchen_is_said_in_words(shop_for):
+    """It says the kitchen is closed, and shows no half-empty model card."""
+    page = shop_for(f"http://127.0.0.1:{free_port()}", "model")
+    assert not page.exception and not page.metric
+    [message] = page.error
+    assert f"{COMMAND} kitchen" in message.value
+
+
+class OneIngredientKitchen:
+    """A pretend waiter whose dish depends on a single ingredient only."""
+
+    def __init__(self, ingredient: str):
+        self.ingredient = ingredient
+
+    def predict_batch(self, orders):
+        predictions = [float(hash(order[self.ingredient]) % 1000) for order in orders]
+        return DishBatch(predictions=predictions, model_version="7")
+
+
+def test_importance_is_zero_for_ingredients_the_model_ignores():
+    """It gives weight only to the ingredient the dish depends on."""
+    item = first_number()
+    scores, version = explain.importances(OneIngredientKitchen(item.name))
+    assert version == "7"
+    assert scores[item.name] > 0
+    assert all(score == 0 for name, score in scores.items() if name != item.name)
+
+
+# --- The waiter (HTTP client) ------------------------------------------------------------
+
+
+def test_refused_order_is_said_in_words_naming_the_field(kitchen_url):
+    """It turns the real kitchen's 422 into a sentence that names the faulty field."""
+    item = first_number()
+    order = {**example_order().model_dump(), item.name: item.maximum + 1}
+    with pytest.raises(KitchenError) as refused:
+        KitchenClient(kitchen_url, 10).predict(order)
+    assert str(refused.value).startswith(say("order_refused", problems=""))
+    assert item.name in str(refused.value)
+
+
+ODD_ANSWERS = {
+    "not the kitchen": (httpx.Response(200, text="<html>hello</html>"), "kitchen_trouble"),
+    "too big": (httpx.Response(413), "shop_order_too_big"),
+    "kitchen broke": (httpx.Response(500, text="Internal Server Error"), "kitchen_trouble"),
+    "not ready": (httpx.Response(503, json={"detail": "train first"}), "kitchen_not_ready"),
+}
+
+
+@pytest.mark.parametrize("case", ODD_ANSWERS, ids=str)
+def test_odd_answers_are_said_in_words(case):
+    """It turns any answer that is not a dish into a KitchenError in words, never a crash."""
+    answer, key = ODD_ANSWERS[case]
+    waiter = KitchenClient("http://kitchen.test", 5)
+    # Only the transport is replaced: the client's own logic reads the answer as usual.
+    waiter.http = httpx.Client(
+        base_url="http://kitchen.test", transport=httpx.MockTransport(lambda request: answer)
+    )
+    with pytest.raises(KitchenError) as trouble:
+        waiter.predict(example_order().model_dump())
+    values = {"status": answer.status_code, "reason": "train first"}
+    assert str(trouble.value) == say(key, **values)

@@ -1,72 +1,36 @@
-"""The shop window: a page where a person fills in an order and sees the kitchen's dish.
+"""The shop window: where a person orders a prediction and sees how the model behaves.
 
-Run it with `{{ cookiecutter.package_name }} shop` (which calls `streamlit run` on this file).
-Streamlit runs the whole script again after every click, top to bottom.
+Run it with `{{ cookiecutter.package_name }} shop` (which calls `streamlit run` on this file). This
+file only sets up the page and lists the pages; each page is a small script in `screens/`.
+Streamlit runs the chosen page again, top to bottom, after every click.
 """
+
+from pathlib import Path
 
 import streamlit as st
 
-from {{ cookiecutter.package_name }}.menu import DISH_LABEL, Ingredient, ingredients
 from {{ cookiecutter.package_name }}.settings import get_settings
-from {{ cookiecutter.package_name }}.shop.client import KitchenClient, KitchenError
 from {{ cookiecutter.package_name }}.workshop.messages import say
 
+# Not called `pages/`: Streamlit would also serve a folder of that name by itself, page by page,
+# without this file's navigation.
+PAGES = Path(__file__).parent / "screens"
 
-@st.cache_resource
-def kitchen(url: str, timeout_seconds: float, language: str) -> KitchenClient:
-    """One client per kitchen address, kept across reruns so its connections are reused."""
-    return KitchenClient(url, timeout_seconds, language)
-
-
-def ask_for(item: Ingredient):
-    """Show the widget that fits one field of the menu, and return what the person chose."""
-    label = f"{item.label} ({item.unit})" if item.unit else item.label
-    if item.choices:
-        return st.selectbox(
-            label,
-            item.choices,
-            index=item.choices.index(item.example),
-            help=item.help,
-            key=item.name,
-            format_func=lambda choice: choice.replace("_", " "),
-        )
-    if item.kind is bool:
-        return st.checkbox(label, value=item.example, help=item.help, key=item.name)
-    if item.kind is int:
-        return st.number_input(
-            label,
-            min_value=int(item.minimum),
-            max_value=int(item.maximum),
-            value=int(item.example),
-            step=1,
-            help=item.help,
-            key=item.name,
-        )
-    return st.number_input(
-        label,
-        min_value=float(item.minimum),
-        max_value=float(item.maximum),
-        value=float(item.example),
-        help=item.help,
-        key=item.name,
-    )
-
-
-settings = get_settings()
-st.set_page_config(page_title=say("shop_title"), page_icon="🍽️")
-st.title(say("shop_title"))
-st.write(say("shop_intro"))
-
-with st.form("order"):
-    order = {item.name: ask_for(item) for item in ingredients()}
-    sent = st.form_submit_button(say("order_button"))
-
-if sent:
-    waiter = kitchen(settings.kitchen_url, settings.kitchen_timeout_seconds, settings.language)
-    try:
-        dish = waiter.predict(order)
-    except KitchenError as problem:
-        st.error(str(problem))
-    else:
-        st.metric(DISH_LABEL, f"{dish.prediction:,.2f} {dish.unit}")
-        st.caption(say("cooked_by", version=dish.model_version))
+st.set_page_config(page_title=say("shop_title"), page_icon="🍽️", layout="wide")
+page = st.navigation(
+    [
+        st.Page(
+            PAGES / "order.py",
+            title=say("shop_page_order"),
+            icon=":material/restaurant:",
+            default=True,
+        ),
+        st.Page(PAGES / "what_if.py", title=say("shop_page_what_if"), icon=":material/show_chart:"),
+        st.Page(PAGES / "model.py", title=say("shop_page_model"), icon=":material/insights:"),
+        st.Page(PAGES / "batch.py", title=say("shop_page_batch"), icon=":material/upload_file:"),
+    ],
+    position="top",
+)
+page.run()
+st.divider()
+st.caption(say("shop_kitchen_address", url=get_settings().kitchen_url))
