@@ -107,7 +107,6 @@ class Order(BaseModel):
             title="{{ 'Pièces' if fr else 'Rooms' }}",
             description="{{ 'Nombre de pièces principales (sans cuisine ni salle de bain).' if fr else 'Main rooms, not counting kitchen and bathrooms.' }}",
             examples=[4],
-            json_schema_extra={"unit": "{{ 'pièces' if fr else 'rooms' }}"},
         ),
     ]
     year_built: Annotated[
