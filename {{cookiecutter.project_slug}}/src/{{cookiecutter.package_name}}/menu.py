@@ -7,6 +7,7 @@ once. Change the menu here and the three parts follow.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, Literal, get_args
 
 import annotated_types
@@ -168,6 +169,17 @@ class DishBatch(BaseModel):
     predictions: list[float]
     unit: str = DISH_UNIT
     model_version: str
+
+
+class ModelCard(BaseModel):
+    """{{ "Quel modèle cuisine, et comment il s'en est sorti au laboratoire." if fr else "Which model cooks, and how well it did in the lab." }}"""
+
+    name: str
+    version: str
+    alias: str
+    run_id: str
+    metrics: dict[str, float]
+    loaded_at: datetime
 
 
 FEATURES = list(Order.model_fields)

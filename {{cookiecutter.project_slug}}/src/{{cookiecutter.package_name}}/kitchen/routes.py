@@ -1,6 +1,5 @@
 """The kitchen's counter: one route per thing a customer (or a health check) can ask for."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -9,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from {{ cookiecutter.package_name }}.kitchen.batching import Batcher
 from {{ cookiecutter.package_name }}.kitchen.model import LoadedModel, ModelSlot
-from {{ cookiecutter.package_name }}.menu import Dish, DishBatch, Order, OrderBatch
+from {{ cookiecutter.package_name }}.menu import Dish, DishBatch, ModelCard, Order, OrderBatch
 
 
 class Problem(BaseModel):
@@ -27,17 +26,6 @@ class RefusedOrder(BaseModel):
     """An order that does not follow the menu. The submitted values are never echoed back."""
 
     detail: list[FieldProblem]
-
-
-class ModelCard(BaseModel):
-    """Which model cooks, and how well it did in the lab."""
-
-    name: str
-    version: str
-    alias: str
-    run_id: str
-    metrics: dict[str, float]
-    loaded_at: datetime
 
 
 # Every answer an order route can give besides 200, documented in the OpenAPI menu.

@@ -4,28 +4,15 @@ The shop window never cooks and never imports the kitchen's code: like a waiter,
 the kitchen's address and the menu. Every failure becomes a sentence a customer can read.
 """
 
-from datetime import datetime
-
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from {{ cookiecutter.package_name }}.menu import Dish, DishBatch
+from {{ cookiecutter.package_name }}.menu import Dish, DishBatch, ModelCard
 from {{ cookiecutter.package_name }}.workshop.messages import say
 
 
 class KitchenError(Exception):
     """Something went wrong between the shop window and the kitchen; str() says what, in words."""
-
-
-class ModelCard(BaseModel):
-    """What the kitchen's `GET /model` says about the model that cooks."""
-
-    name: str
-    version: str
-    alias: str
-    run_id: str
-    metrics: dict[str, float]
-    loaded_at: datetime
 
 
 class KitchenClient:
