@@ -56,6 +56,7 @@ ALWAYS = {
     "src/{package}/workshop/messages.py",
     "tests/__init__.py",
     "tests/conftest.py",
+    "tests/test_benchmark.py",
     "tests/test_cli.py",
     "tests/test_data.py",
     "tests/test_kitchen.py",

@@ -1,7 +1,7 @@
 """Serving speed: the kitchen against `mlflow models serve`, on the same champion, in one run.
 
     python benchmarks/serving.py              # after `python3 run.py test` or `run.py up`
-    python benchmarks/serving.py --quick      # fewer requests, for a first look
+    python benchmarks/serving.py --quick      # 400 requests per level, for a first look
 
 It trains a champion in a temporary lab book, starts both servers on free loopback ports, and
 prints side by side: 1-row latency (p50, p99) with one client, 1-row throughput with 8 and 32
@@ -172,8 +172,12 @@ def in_process_floor(settings: Settings, rows: pd.DataFrame) -> dict[str, float]
 
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--quick", action="store_true", help="400 requests instead of 2000")
-    requests = 400 if options.parse_args().quick else 2000
+    options.add_argument("--requests", type=int, default=2000, help="per load level (min 40)")
+    options.add_argument("--quick", action="store_true", help="same as --requests 400")
+    arguments = options.parse_args()
+    requests = 400 if arguments.quick else arguments.requests
+    if requests < 40:
+        options.error("--requests must be at least 40, so that p99 means something")
 
     with tempfile.TemporaryDirectory() as folder:
         lab = Path(folder)
