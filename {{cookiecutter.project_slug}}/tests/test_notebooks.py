@@ -7,6 +7,8 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from .conftest import free_port
+
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 EDITION = "{{ cookiecutter.edition }}"
 
@@ -17,6 +19,8 @@ def private_lab(tmp_path, fresh_settings):
     fresh_settings.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{(tmp_path / 'mlflow.db').as_posix()}")
     fresh_settings.setenv("ARTIFACTS_DIR", str(tmp_path / "mlruns"))
     fresh_settings.setenv("MPLBACKEND", "Agg")
+    # Nobody listens there: the kitchen and shop notebooks must open (and close) their own.
+    fresh_settings.setenv("KITCHEN_URL", f"http://127.0.0.1:{free_port()}")
     return tmp_path
 
 
