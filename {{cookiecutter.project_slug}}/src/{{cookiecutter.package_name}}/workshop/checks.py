@@ -59,7 +59,9 @@ def check_formulas_compared(
         experiment_names=[settings.experiment_name],
         filter_string=f"tags.mlflow.parentRunId = '{parent.run_id.iloc[0]}'",
     )
-    scored = children.dropna(subset=["metrics.rmse"]) if "metrics.rmse" in children else children[:0]
+    scored = (
+        children.dropna(subset=["metrics.rmse"]) if "metrics.rmse" in children else children[:0]
+    )
     if len(scored) < 3:
         return not_done(say("compare_few_runs"), say("compare_few_runs_hint"))
     if chosen_run_id in (None, Ellipsis):

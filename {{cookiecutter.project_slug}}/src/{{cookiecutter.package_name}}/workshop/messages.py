@@ -138,8 +138,8 @@ MESSAGES = {
         "fr": "aucune run nommée 'compare-formulas' n'est encore dans le cahier de laboratoire.",
     },
     "compare_missing_hint": {
-        "en": "run the cell that opens `mlflow.start_run(run_name=\"compare-formulas\")`.",
-        "fr": "exécutez la cellule qui ouvre `mlflow.start_run(run_name=\"compare-formulas\")`.",
+        "en": 'run the cell that opens `mlflow.start_run(run_name="compare-formulas")`.',
+        "fr": 'exécutez la cellule qui ouvre `mlflow.start_run(run_name="compare-formulas")`.',
     },
     "compare_few_runs": {
         "en": "the comparison holds fewer than 3 formulas with an rmse.",
@@ -200,8 +200,7 @@ MESSAGES = {
     },
     "registry_order_hint": {
         "en": "the champion alias belongs to the version with the lowest rmse: move it there.",
-        "fr": "l'alias champion revient à la version qui a la plus petite rmse : "
-        "déplacez-le.",
+        "fr": "l'alias champion revient à la version qui a la plus petite rmse : déplacez-le.",
     },
     "registry_no_project_run": {
         "en": "no run started by MLflow Projects is in the lab book.",
@@ -288,8 +287,7 @@ MESSAGES = {
     },
     "shop_check_error_hint": {
         "en": "read the error on the page: is KITCHEN_URL the address of the open kitchen?",
-        "fr": "lisez l'erreur de la page : KITCHEN_URL est-elle l'adresse de la cuisine "
-        "ouverte ?",
+        "fr": "lisez l'erreur de la page : KITCHEN_URL est-elle l'adresse de la cuisine ouverte ?",
     },
     "shop_check_ok": {
         "en": "the shop window is open, and its page showed a dish cooked by the kitchen.",

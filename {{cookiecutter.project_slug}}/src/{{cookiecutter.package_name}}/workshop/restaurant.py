@@ -1,4 +1,4 @@
-"""Helpers the notebooks use to reach the rest of the restaurant: the champion, the kitchen, the shop.
+"""What the notebooks use to reach the rest of the restaurant: champion, kitchen, shop window.
 
 A notebook must run unattended (in the tests, or when a learner clicks "Run all"), so anything
 it starts here is on the loopback address, waited for with a deadline, and stopped at the end.
@@ -9,12 +9,15 @@ import os
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import httpx
+import uvicorn
 
-from {{ cookiecutter.package_name }}.cli import kitchen_command, shop_command
+from {{ cookiecutter.package_name }}.cli import shop_command
+from {{ cookiecutter.package_name }}.kitchen.app import create_app
 from {{ cookiecutter.package_name }}.kitchen.model import open_skops_file
 from {{ cookiecutter.package_name }}.lab.registry import download_model, find_champion
 from {{ cookiecutter.package_name }}.lab.train import Recipe, train
@@ -62,26 +65,37 @@ def answers(url: str) -> bool:
 
 
 class Server:
-    """One part of the restaurant, started by a notebook and stopped when asked (or at exit)."""
+    """One part of the restaurant, opened by a notebook and closed when asked (or at exit)."""
 
-    def __init__(self, name: str, url: str, process: subprocess.Popen | None = None):
+    def __init__(self, name: str, url: str, close=None):
         self.name = name
         self.url = url
-        self.process = process  # None when the part was already running: not ours to stop
+        self.close = close  # None when the part was already running: not ours to close
         atexit.register(self.stop)  # a notebook stopped half-way leaves nothing behind
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
+        if self.close is not None:
+            self.close()
+            self.close = None
 
     def __repr__(self) -> str:
         return f"{self.name} at {self.url}"
+
+
+def closer(process: subprocess.Popen):
+    """Return a function that ends `process`: politely first, then firmly."""
+
+    def close() -> None:
+        if process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+    return close
 
 
 def start(name: str, command: list[str], health_url: str, environment: dict, seconds: float):
@@ -103,22 +117,32 @@ def start(name: str, command: list[str], health_url: str, environment: dict, sec
 
 
 def open_kitchen(settings: Settings, seconds: float = 60) -> Server:
-    """Use the kitchen at `settings.kitchen_url` if it is ready, else start one on a free port."""
+    """Use the kitchen at `settings.kitchen_url` if it is ready, else open one on a free port.
+
+    The notebook's own kitchen runs in a thread of this Python process: the same app as
+    `{{ cookiecutter.package_name }} kitchen`, reading the same lab book, without paying for a
+    second Python to start.
+    """
     if answers(f"{settings.kitchen_url}/health/ready"):
         return Server("kitchen", settings.kitchen_url)
     port = free_port()
     url = f"http://{LOOPBACK}:{port}"
-    # The kitchen reads the same lab book as this notebook.
-    environment = {
-        "MLFLOW_TRACKING_URI": settings.mlflow_tracking_uri,
-        "ARTIFACTS_DIR": str(settings.artifacts_dir),
-        "MODEL_NAME": settings.model_name,
-        "CHAMPION_ALIAS": settings.champion_alias,
-        "LANGUAGE": settings.language,
-    }
-    command = kitchen_command(LOOPBACK, port)
-    process = start("kitchen", command, f"{url}/health/ready", environment, seconds)
-    return Server("kitchen", url, process)
+    config = uvicorn.Config(create_app(settings), host=LOOPBACK, port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+
+    def close() -> None:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+    deadline = time.monotonic() + seconds
+    while not answers(f"{url}/health/ready"):
+        if not thread.is_alive() or time.monotonic() > deadline:
+            close()
+            raise RuntimeError(say("nb_server_did_not_start", name="kitchen", seconds=seconds))
+        time.sleep(0.2)
+    return Server("kitchen", url, close)
 
 
 def open_shop(settings: Settings, kitchen_url: str, seconds: float = 60) -> Server:
@@ -128,4 +152,4 @@ def open_shop(settings: Settings, kitchen_url: str, seconds: float = 60) -> Serv
     environment = {"KITCHEN_URL": kitchen_url, "LANGUAGE": settings.language}
     command = shop_command(LOOPBACK, port)
     process = start("shop window", command, f"{url}/_stcore/health", environment, seconds)
-    return Server("shop window", url, process)
+    return Server("shop window", url, closer(process))
