@@ -66,7 +66,10 @@ print(json.dumps(report))
 
 def run(*command, cwd=None, capture=False) -> str:
     result = subprocess.run(
-        [str(part) for part in command], cwd=cwd, check=True, text=True,
+        [str(part) for part in command],
+        cwd=cwd,
+        check=True,
+        text=True,
         capture_output=capture,
     )
     return result.stdout
@@ -75,12 +78,29 @@ def run(*command, cwd=None, capture=False) -> str:
 def bake_and_install(use_case: str, language: str, folder: Path) -> Path:
     """Bake the instructor edition and install it (its run.py builds .venv)."""
     cookiecutter = TEMPLATE / ".venv" / "bin" / "cookiecutter"
-    run(cookiecutter, "--no-input", "-o", folder, TEMPLATE, f"use_case={use_case}",
-        f"language={language}", "edition=instructor", capture=True)
+    run(
+        cookiecutter,
+        "--no-input",
+        "-o",
+        folder,
+        TEMPLATE,
+        f"use_case={use_case}",
+        f"language={language}",
+        "edition=instructor",
+        capture=True,
+    )
     project = next(folder.iterdir())
     # Installing is not timed: only one harmless test runs, to build .venv.
-    run(sys.executable, "run.py", "test", "-q", "-k", "at_least_one_notebook", cwd=project,
-        capture=True)
+    run(
+        sys.executable,
+        "run.py",
+        "test",
+        "-q",
+        "-k",
+        "at_least_one_notebook",
+        cwd=project,
+        capture=True,
+    )
     return project
 
 
@@ -95,16 +115,26 @@ def main() -> None:
         scratch = Path(scratch)
         project = args.project or bake_and_install(args.use_case, args.language, scratch / "bake")
         (scratch / "lab").mkdir()
-        output = run(project / ".venv" / "bin" / "python", "-c", TIMER, scratch / "lab",
-                     cwd=project, capture=True)
+        output = run(
+            project / ".venv" / "bin" / "python",
+            "-c",
+            TIMER,
+            scratch / "lab",
+            cwd=project,
+            capture=True,
+        )
     report = json.loads(output.strip().splitlines()[-1])
 
-    print(f"{'notebook':<24}{'seconds':>8}{'kernel':>8}{'exercises':>11}{'self-checks':>13}"
-          "   slowest cells (s, index)")
+    print(
+        f"{'notebook':<24}{'seconds':>8}{'kernel':>8}{'exercises':>11}{'self-checks':>13}"
+        "   slowest cells (s, index)"
+    )
     for row in report:
         slowest = ", ".join(f"{seconds:.1f}s #{index}" for seconds, index in row["slowest"])
-        print(f"{row['notebook']:<24}{row['seconds']:>8.1f}{row['kernel']:>8.1f}"
-              f"{row['exercises']:>11}{row['self_checks']:>13}   {slowest}")
+        print(
+            f"{row['notebook']:<24}{row['seconds']:>8.1f}{row['kernel']:>8.1f}"
+            f"{row['exercises']:>11}{row['self_checks']:>13}   {slowest}"
+        )
     total = sum(row["seconds"] for row in report)
     verdict = "within" if total <= TARGET_SECONDS else "OVER"
     print(f"{'total':<24}{total:>8.1f}   ({verdict} the {TARGET_SECONDS} s target)")
