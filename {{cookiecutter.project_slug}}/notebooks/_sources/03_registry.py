@@ -64,7 +64,7 @@ registry = mlflow.MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
 # une formule volontairement faible.
 
 # %%
-quick = train(settings, Recipe(max_iter=40))
+quick = train(settings, Recipe(max_iter=10))
 weak = train(settings, Recipe(learning_rate=0.01, max_iter=20))
 for result in (quick, weak):
     print(f"version {result.version}: rmse {result.metrics['rmse']:.3f}, won: {result.promoted}")
@@ -81,7 +81,9 @@ for result in (quick, weak):
 # %%
 def registry_table():
     """One row per registered version: its number, its aliases and its score."""
-    versions = registry.search_model_versions(f"name = '{settings.model_name}'")
+    found = registry.search_model_versions(f"name = '{settings.model_name}'")
+    # A search lists versions briefly; asking for each one gives its aliases too.
+    versions = [registry.get_model_version(settings.model_name, one.version) for one in found]
     return pd.DataFrame(
         {
             "version": int(version.version),
@@ -176,7 +178,7 @@ print("by version:", pinned_pipeline.predict(order_table)[0])
 # modifie et le redéploie.
 
 # %%
-better = train(settings, Recipe(max_iter=200))
+better = train(settings, Recipe(max_iter=60))
 print(f"version {better.version}: rmse {better.metrics['rmse']:.3f}, won: {better.promoted}")
 print("by alias  :", load_pipeline(settings).predict(order_table)[0])
 print("by version:", load_pipeline(settings, version=quick.version).predict(order_table)[0])
