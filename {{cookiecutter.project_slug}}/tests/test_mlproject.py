@@ -13,8 +13,12 @@ PROJECT = Path(__file__).resolve().parents[1]
 def test_mlflow_run_of_the_entry_point_registers_a_model(tmp_path):
     """`mlflow run . --env-manager local` logs an rmse and registers the champion."""
     tracking_uri = f"sqlite:///{(tmp_path / 'mlflow.db').as_posix()}"
+    # A run or experiment chosen earlier in this process must not leak into the new run.
+    inherited = {
+        name: value for name, value in os.environ.items() if not name.startswith("MLFLOW_")
+    }
     environment = {
-        **os.environ,
+        **inherited,
         "MLFLOW_TRACKING_URI": tracking_uri,
         "ARTIFACTS_DIR": str(tmp_path / "mlruns"),
         # The entry point starts `python`: this environment's one.
