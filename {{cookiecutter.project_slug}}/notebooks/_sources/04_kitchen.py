@@ -46,16 +46,16 @@ settings = get_settings()
 # ## 1. Open the kitchen
 #
 # If a kitchen is already running (`__PACKAGE__ kitchen` in a terminal) we use it; otherwise
-# `open_kitchen` starts one for this notebook on a free port of this machine (127.0.0.1), and
-# waits until it says it is ready. If the registry has no champion yet, a quick one is trained
+# `open_kitchen` opens one inside this notebook's Python, on a free port of this machine
+# (127.0.0.1), and waits until it says it is ready. If the registry has no champion yet, a quick one is trained
 # first: a kitchen without a formula can only apologise.
 
 # %% [markdown] lang="fr"
 # ## 1. Ouvrir la cuisine
 #
 # Si une cuisine tourne déjà (`__PACKAGE__ kitchen` dans un terminal), on l'utilise ; sinon
-# `open_kitchen` en démarre une pour ce notebook sur un port libre de cette machine
-# (127.0.0.1), et attend qu'elle se dise prête. Si le registre n'a pas encore de champion, on
+# `open_kitchen` en ouvre une dans le Python de ce notebook, sur un port libre de cette
+# machine (127.0.0.1), et attend qu'elle se dise prête. Si le registre n'a pas encore de champion, on
 # en entraîne d'abord un rapide : une cuisine sans formule ne peut que s'excuser.
 
 # %%
