@@ -121,6 +121,7 @@ champion_uri = model_uri(settings)
 
 # %%
 print(answer_given(champion_uri, 1))
+print(model_uri(settings, version=quick.version))  # the same model today, pinned for ever
 print(find_champion(settings))
 
 # %% [markdown] lang="en"

@@ -84,6 +84,7 @@ for path, methods in menu["paths"].items():
         print(f"{method.upper():<5} {path:<16} {route.get('summary', '')}")
 
 order_fields = menu["components"]["schemas"]["Order"]["properties"]
+assert list(order_fields) == FEATURES  # the published menu is the package's menu
 for name, field in order_fields.items():
     limits = field.get("enum") or (field.get("minimum"), field.get("maximum"))
     print(f"  {name:<20} {limits}")
