@@ -55,7 +55,8 @@ def save_answers():
 #   "# BEGIN SOLUTION" ... "# END SOLUTION" surround an exercise's answer,
 #   "__PACKAGE__" stands for the project's package name.
 # The bake keeps the chosen language, and in the student edition replaces each answer: a one-line
-# answer "name = value" becomes "name = ...", a longer one raises a friendly "not done yet" error.
+# answer "name = value" becomes "name = ...", a longer one keeps its names as "name = ..." and
+# raises a friendly "not done yet" error.
 
 CELL_START = re.compile(r"^# %%(?P<rest>.*)$")
 
@@ -112,9 +113,14 @@ def placeholder_for(answer, exercise_number):
     if one_line:
         comment = PLACEHOLDER_COMMENT[ANSWERS["language"]]
         return [f"{one_line.group(1)} ...  # {comment}"]
+    # The names the answer defines stay defined (as `...`), so later cells still read (and lint)
+    # as code; the import may follow other lines of the cell, hence the noqa.
     package = ANSWERS["package_name"]
+    names = re.findall(rf"^{indent}([A-Za-z_]\w*)\s*=[^=]", "\n".join(answer), re.MULTILINE)
     return [
-        f"{indent}from {package}.workshop import ExerciseNotDone",
+        *(f"{indent}{name} = ..." for name in dict.fromkeys(names)),
+        f"{indent}from {package}.workshop import ExerciseNotDone  # noqa: E402",
+        "",
         f"{indent}raise ExerciseNotDone({exercise_number})",
     ]
 

@@ -7,7 +7,7 @@ import tomllib
 import nbformat
 import pytest
 
-from .conftest import Baked, bake_into, every_combination
+from .conftest import TEMPLATE, Baked, bake_into, every_combination
 
 COMBINATIONS = every_combination()
 
@@ -24,6 +24,10 @@ ALWAYS = {
     "run.py",
     "benchmarks/serving.py",
     "notebooks/01_first_experiment.ipynb",
+    "notebooks/02_compare_formulas.ipynb",
+    "notebooks/03_registry.ipynb",
+    "notebooks/04_kitchen.ipynb",
+    "notebooks/05_shop_window.ipynb",
     "src/{package}/__init__.py",
     "src/{package}/__main__.py",
     "src/{package}/cli.py",
@@ -54,6 +58,7 @@ ALWAYS = {
     "src/{package}/workshop/checks.py",
     "src/{package}/workshop/exercises.py",
     "src/{package}/workshop/messages.py",
+    "src/{package}/workshop/restaurant.py",
     "tests/__init__.py",
     "tests/conftest.py",
     "tests/test_benchmark.py",
@@ -63,6 +68,7 @@ ALWAYS = {
     "tests/test_kitchen_live.py",
     "tests/test_lab.py",
     "tests/test_menu.py",
+    "tests/test_mlproject.py",
     "tests/test_notebooks.py",
     "tests/test_shop.py",
     "tests/test_shop_batch.py",
@@ -166,3 +172,64 @@ def test_use_case_sets_the_menu(baked_projects):
         crop = project.answers["use_case"] == "crop_yield"
         assert ("soil_type" in menu) == crop
         assert ("area_m2" in menu) != crop
+
+
+SOURCES = TEMPLATE / "{{cookiecutter.project_slug}}" / "notebooks" / "_sources"
+
+
+def code_cells(project: Baked, notebook: str) -> list[str]:
+    cells = nbformat.reads(project.read(notebook), as_version=4).cells
+    return [cell.source for cell in cells if cell.cell_type == "code"]
+
+
+# The student edition's "your turn" comment is the only words a code cell holds.
+YOUR_TURN = re.compile(r"\.\.\.  # ✏️.*")
+
+
+def code_without_words(project: Baked, notebook: str) -> list[str]:
+    return [YOUR_TURN.sub("...", source) for source in code_cells(project, notebook)]
+
+
+def solution_lines() -> set[str]:
+    """Every line written between the sources' solution markers."""
+    lines, inside = set(), False
+    for source in SOURCES.glob("*.py"):
+        for line in source.read_text(encoding="utf-8").splitlines():
+            marker = line.strip()
+            if marker in ("# BEGIN SOLUTION", "# END SOLUTION"):
+                inside = marker == "# BEGIN SOLUTION"
+            elif inside and marker:
+                lines.add(marker)
+    return lines
+
+
+def test_english_and_french_notebooks_have_the_same_code(baked_projects):
+    """It renders the same code cells in both languages: only the words around them change."""
+    by_other_answers = {}
+    for project in baked_projects:
+        others = tuple(value for name, value in project.answers.items() if name != "language")
+        by_other_answers.setdefault(others, []).append(project)
+    for english, french in (pair for pair in by_other_answers.values() if len(pair) == 2):
+        notebooks = sorted(name for name in english.files() if name.endswith(".ipynb"))
+        assert notebooks == sorted(name for name in french.files() if name.endswith(".ipynb"))
+        for notebook in notebooks:
+            assert code_without_words(english, notebook) == code_without_words(french, notebook)
+
+
+def test_student_notebooks_hold_no_solution_line(baked_projects):
+    """It leaves no answer line in a student notebook, and every one in an instructor one."""
+    answers = solution_lines()
+    assert answers, "the sources hold no exercise at all"
+    for project in baked_projects:
+        notebooks = [name for name in project.files() if name.endswith(".ipynb")]
+        code = "\n".join(
+            line.strip()
+            for name in notebooks
+            for cell in code_cells(project, name)
+            for line in cell.splitlines()
+        )
+        given = {line for line in answers if line in code.splitlines()}
+        if project.answers["edition"] == "student":
+            assert not given, label(project.answers)
+        else:
+            assert given == answers, label(project.answers)

@@ -287,6 +287,182 @@ MESSAGES = {
     "shop_cell_too_big": {"en": "must be at most {limit}", "fr": "doit valoir au plus {limit}"},
     "shop_cell_not_a_choice": {"en": "must be {choices}", "fr": "doit être {choices}"},
     "shop_cell_not_finite": {"en": "must be a finite number", "fr": "doit être un nombre fini"},
+    # --- The lab's notebooks ---
+    "nb_training_champion": {
+        "en": "The registry has no champion yet (notebook 03 makes one): training a quick one now.",
+        "fr": "Le registre n'a pas encore de champion (le notebook 03 en crée un) : "
+        "entraînement d'un modèle rapide.",
+    },
+    "nb_server_did_not_start": {
+        "en": "The {name} did not open within {seconds:g} s. Start it yourself in a terminal "
+        "to see why.",
+        "fr": "La partie « {name} » n'a pas ouvert en {seconds:g} s. Lancez-la vous-même dans "
+        "un terminal pour voir pourquoi.",
+    },
+    "nb_no_stream": {
+        "en": "This kitchen has no WebSocket stream yet (/ws/predict): skipping this part.",
+        "fr": "Cette cuisine n'a pas encore de flux WebSocket (/ws/predict) : on passe.",
+    },
+    "compare_missing": {
+        "en": "no run named 'compare-formulas' is in the lab book yet.",
+        "fr": "aucune run nommée 'compare-formulas' n'est encore dans le cahier de laboratoire.",
+    },
+    "compare_missing_hint": {
+        "en": 'run the cell that opens `mlflow.start_run(run_name="compare-formulas")`.',
+        "fr": 'exécutez la cellule qui ouvre `mlflow.start_run(run_name="compare-formulas")`.',
+    },
+    "compare_few_runs": {
+        "en": "the comparison holds fewer than 3 formulas with an rmse.",
+        "fr": "la comparaison contient moins de 3 formules avec une rmse.",
+    },
+    "compare_few_runs_hint": {
+        "en": "give at least two learning rates in exercise 1, then run the comparison again.",
+        "fr": "donnez au moins deux taux d'apprentissage à l'exercice 1, puis relancez la "
+        "comparaison.",
+    },
+    "compare_not_chosen": {
+        "en": "no formula has been chosen yet.",
+        "fr": "aucune formule n'a encore été choisie.",
+    },
+    "compare_not_chosen_hint": {
+        "en": "finish exercise 2: let `search_runs` sort the runs, then take the first one.",
+        "fr": "terminez l'exercice 2 : laissez `search_runs` trier les runs, puis prenez la "
+        "première.",
+    },
+    "compare_wrong_choice": {
+        "en": "the chosen run is not the one with the lowest rmse in the comparison.",
+        "fr": "la run choisie n'est pas celle qui a la plus petite rmse de la comparaison.",
+    },
+    "compare_wrong_choice_hint": {
+        "en": "lower rmse is better: sort ascending (`ASC`), and keep only the comparison's runs.",
+        "fr": "une rmse plus basse est meilleure : triez par ordre croissant (`ASC`), et ne "
+        "gardez que les runs de la comparaison.",
+    },
+    "compare_ok": {
+        "en": "{runs} formulas are compared in the lab book, and the best one was chosen by a "
+        "query.",
+        "fr": "{runs} formules sont comparées dans le cahier de laboratoire, et la meilleure a "
+        "été choisie par une requête.",
+    },
+    "registry_no_champion": {
+        "en": "no model version holds the 'champion' alias.",
+        "fr": "aucune version de modèle ne porte l'alias 'champion'.",
+    },
+    "registry_no_champion_hint": {
+        "en": "run the cells that call `train(settings, ...)`: the first model registered "
+        "becomes the champion.",
+        "fr": "exécutez les cellules qui appellent `train(settings, ...)` : le premier modèle "
+        "enregistré devient le champion.",
+    },
+    "registry_no_challenger": {
+        "en": "no model version holds the 'challenger' alias.",
+        "fr": "aucune version de modèle ne porte l'alias 'challenger'.",
+    },
+    "registry_no_challenger_hint": {
+        "en": "train the weaker formula too: a model that does not beat the champion becomes "
+        "the challenger.",
+        "fr": "entraînez aussi la formule plus faible : un modèle qui ne bat pas le champion "
+        "devient le challenger.",
+    },
+    "registry_order_wrong": {
+        "en": "the challenger has a lower rmse than the champion.",
+        "fr": "le challenger a une rmse plus basse que le champion.",
+    },
+    "registry_order_hint": {
+        "en": "the champion alias belongs to the version with the lowest rmse: move it there.",
+        "fr": "l'alias champion revient à la version qui a la plus petite rmse : déplacez-le.",
+    },
+    "registry_no_project_run": {
+        "en": "no run started by MLflow Projects is in the lab book.",
+        "fr": "aucune run lancée par MLflow Projects n'est dans le cahier de laboratoire.",
+    },
+    "registry_project_hint": {
+        "en": "run the cell that calls `mlflow.projects.run(...)`.",
+        "fr": "exécutez la cellule qui appelle `mlflow.projects.run(...)`.",
+    },
+    "registry_ok": {
+        "en": "version {version} is the champion, a weaker one is the challenger, and the "
+        "MLproject ran.",
+        "fr": "la version {version} est le champion, une plus faible est le challenger, et le "
+        "MLproject a tourné.",
+    },
+    "kitchen_check_closed": {
+        "en": "the kitchen does not answer, or is not ready to cook.",
+        "fr": "la cuisine ne répond pas, ou n'est pas prête à cuisiner.",
+    },
+    "kitchen_check_closed_hint": {
+        "en": "run the cell that calls `open_kitchen(settings)` again.",
+        "fr": "relancez la cellule qui appelle `open_kitchen(settings)`.",
+    },
+    "kitchen_check_other_model": {
+        "en": "the kitchen cooks with another model than the registry's champion.",
+        "fr": "la cuisine cuisine avec un autre modèle que le champion du registre.",
+    },
+    "kitchen_check_other_model_hint": {
+        "en": "is another kitchen running on the same port, with another lab book? Stop it "
+        "and run the notebook again.",
+        "fr": "une autre cuisine tourne-t-elle sur le même port, avec un autre cahier de "
+        "laboratoire ? Arrêtez-la et relancez le notebook.",
+    },
+    "kitchen_check_accepts_bad": {
+        "en": "the kitchen accepted an order with a field that is not on the menu.",
+        "fr": "la cuisine a accepté une commande avec un champ absent du menu.",
+    },
+    "kitchen_check_accepts_bad_hint": {
+        "en": "every order must follow the menu (menu.py): look at how `Order` forbids extras.",
+        "fr": "chaque commande doit suivre le menu (menu.py) : regardez comment `Order` "
+        "interdit les champs en trop.",
+    },
+    "kitchen_check_stream_broken": {
+        "en": "the kitchen's WebSocket stream did not answer an order with a dish.",
+        "fr": "le flux WebSocket de la cuisine n'a pas répondu à une commande par un plat.",
+    },
+    "kitchen_check_stream_hint": {
+        "en": "look at the kitchen's terminal, then send one order on /ws/predict by hand.",
+        "fr": "regardez le terminal de la cuisine, puis envoyez une commande sur /ws/predict à "
+        "la main.",
+    },
+    "kitchen_check_ok": {
+        "en": "the kitchen cooks with the champion (version {version}) over HTTP and "
+        "WebSocket, and refuses a bad order.",
+        "fr": "la cuisine cuisine avec le champion (version {version}) en HTTP et en "
+        "WebSocket, et refuse une mauvaise commande.",
+    },
+    "kitchen_check_ok_no_stream": {
+        "en": "the kitchen cooks with the champion (version {version}) over HTTP and refuses a "
+        "bad order. Not checked: the WebSocket stream, which this kitchen does not have yet.",
+        "fr": "la cuisine cuisine avec le champion (version {version}) en HTTP et refuse une "
+        "mauvaise commande. Non vérifié : le flux WebSocket, que cette cuisine n'a pas "
+        "encore.",
+    },
+    "shop_check_closed": {
+        "en": "the shop window does not answer.",
+        "fr": "la vitrine ne répond pas.",
+    },
+    "shop_check_closed_hint": {
+        "en": "run the cell that calls `open_shop(...)` again.",
+        "fr": "relancez la cellule qui appelle `open_shop(...)`.",
+    },
+    "shop_check_not_sent": {
+        "en": "the page has not shown a dish yet.",
+        "fr": "la page n'a pas encore affiché de plat.",
+    },
+    "shop_check_not_sent_hint": {
+        "en": "finish exercise 1: click the page's button, then run it again.",
+        "fr": "terminez l'exercice 1 : cliquez sur le bouton de la page, puis relancez-la.",
+    },
+    "shop_check_error": {
+        "en": "the page showed an error instead of a dish.",
+        "fr": "la page a affiché une erreur au lieu d'un plat.",
+    },
+    "shop_check_error_hint": {
+        "en": "read the error on the page: is KITCHEN_URL the address of the open kitchen?",
+        "fr": "lisez l'erreur de la page : KITCHEN_URL est-elle l'adresse de la cuisine ouverte ?",
+    },
+    "shop_check_ok": {
+        "en": "the shop window is open, and its page showed a dish cooked by the kitchen.",
+        "fr": "la vitrine est ouverte, et sa page a affiché un plat préparé par la cuisine.",
+    },
 }
 
 
