@@ -137,7 +137,27 @@ async def send(url: str, body: bytes, requests: int, clients: int):
         return latencies, time.perf_counter() - started, failures
 
 
-def measure(server: Server, requests: int) -> dict[str, float]:
+def timed(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def batch_and_floor(server: Server, pipeline, rows: pd.DataFrame, repeats: int = 7):
+    """Time the 10k-row batch through the server and in-process, one after the other, so that
+    both see the same machine (a busy neighbour would otherwise skew the ratio)."""
+    batch_url = server.url.replace("/predict", "/predict/batch")
+    served, in_process = [], []
+    for _ in range(repeats):
+        [latency], _, failed = asyncio.run(send(batch_url, server.batch_body, 1, 1))
+        if failed:
+            raise SystemExit(f"{server.name} failed a 10,000-row batch")
+        served.append(latency)
+        in_process.append(timed(lambda: pipeline.predict(rows)))
+    return statistics.median(served) * 1000, statistics.median(in_process) * 1000
+
+
+def measure(server: Server, requests: int, pipeline, rows: pd.DataFrame) -> dict[str, float]:
     figures = {}
     latencies, _, failed = asyncio.run(send(server.url, server.one_row_body, requests // 2, 1))
     ordered = sorted(latencies)
@@ -147,27 +167,14 @@ def measure(server: Server, requests: int) -> dict[str, float]:
         _, elapsed, more = asyncio.run(send(server.url, server.one_row_body, requests, clients))
         figures[f"throughput_{clients}"] = requests / elapsed
         failed += more
-    batch_url = server.url.replace("/predict", "/predict/batch")
-    batch_times, _, more = asyncio.run(send(batch_url, server.batch_body, 5, 1))
-    figures["batch"] = statistics.median(batch_times) * 1000
-    figures["failed"] = failed + more
+    figures["batch"], figures["floor_batch"] = batch_and_floor(server, pipeline, rows)
+    one_row = rows.head(1)
+    floor_one_row = [timed(lambda: pipeline.predict(one_row)) for _ in range(200)]
+    figures["floor_one_row"] = statistics.median(floor_one_row) * 1000
+    figures["failed"] = failed
     figures["cold_start"] = server.cold_start
     figures["rss"] = tree_rss_mb(server.process.pid)
     return figures
-
-
-def in_process_floor(settings: Settings, rows: pd.DataFrame) -> dict[str, float]:
-    """How long the pipeline's own `predict` takes here, without any server."""
-    pipeline = load(settings, find_champion(settings)).pipeline
-    floor = {}
-    for name, table, repeats in (("one_row", rows.head(1), 200), ("batch", rows, 5)):
-        times = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            pipeline.predict(table)
-            times.append(time.perf_counter() - started)
-        floor[name] = statistics.median(times) * 1000
-    return floor
 
 
 def main() -> None:
@@ -219,19 +226,20 @@ def main() -> None:
             one_row[0],
             {"orders": rows.to_dict("records")},
         )
+        # The floor: the same pipeline, loaded here, predicting without any server.
+        pipeline = load(settings, find_champion(settings)).pipeline
         try:
             figures = {}
             for name, server in servers.items():
                 print(f"Measuring {name} ({requests} requests per load level)...", flush=True)
-                figures[name] = measure(server, requests)
-            floor = in_process_floor(settings, rows)
+                figures[name] = measure(server, requests, pipeline, rows)
         finally:
             for server in servers.values():
                 server.stop()
-    report(figures, floor)
+    report(figures)
 
 
-def report(figures: dict, floor: dict) -> None:
+def report(figures: dict) -> None:
     mlflow, kitchen = figures["mlflow"], figures["kitchen"]
     rows = [
         ("1-row latency p50, 1 client (ms)", "p50_1"),
@@ -247,13 +255,15 @@ def report(figures: dict, floor: dict) -> None:
     for label, key in rows:
         ratio = kitchen[key] / mlflow[key] if mlflow[key] else float("nan")
         print(f"{label:40} {mlflow[key]:13.1f} {kitchen[key]:10.1f} {ratio:7.2f}")
-    print(f"{'in-process predict, 1 row (ms)':40} {floor['one_row']:13.2f}")
-    print(f"{'in-process predict, 10,000 rows (ms)':40} {floor['batch']:13.1f}")
-    kitchen["batch_vs_floor"] = kitchen["batch"] / floor["batch"]
-    mlflow["batch_vs_floor"] = 1.0
+    print("In-process predict of the same rows, timed alongside each server (the floor):")
+    print(f"{'  1 row (ms)':40} {mlflow['floor_one_row']:13.2f} {kitchen['floor_one_row']:10.2f}")
+    print(f"{'  10,000 rows (ms)':40} {mlflow['floor_batch']:13.1f} {kitchen['floor_batch']:10.1f}")
+    for figures_of in (mlflow, kitchen):
+        figures_of["batch_vs_floor"] = figures_of["batch"] / figures_of["floor_batch"]
     print("\nTargets (kitchen compared with mlflow serve, or with the floor):")
     for key, (label, sense, target) in TARGETS.items():
-        ratio = kitchen[key] / mlflow[key]
+        # The batch is compared with its own floor; the other figures with mlflow serve.
+        ratio = kitchen[key] if key == "batch_vs_floor" else kitchen[key] / mlflow[key]
         verdict = "met" if (ratio >= target if sense == ">=" else ratio <= target) else "NOT met"
         print(f"  {label:40} {ratio:6.2f}  target {sense} {target:<4}  {verdict}")
 
