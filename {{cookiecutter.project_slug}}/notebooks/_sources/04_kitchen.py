@@ -30,13 +30,12 @@ import json
 
 import httpx
 import matplotlib.pyplot as plt
-from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from __PACKAGE__.data import make_dataset
 from __PACKAGE__.menu import FEATURES, TARGET, example_order, ingredients
 from __PACKAGE__.settings import get_settings
-from __PACKAGE__.workshop import answer_given, say
+from __PACKAGE__.workshop import answer_given
 from __PACKAGE__.workshop.checks import check_kitchen
 from __PACKAGE__.workshop.restaurant import ensure_champion, open_kitchen
 
@@ -198,13 +197,10 @@ refused.json()
 
 # %%
 stream_url = kitchen.url.replace("http", "ws", 1) + "/ws/predict"
-try:
-    with connect(stream_url, open_timeout=5) as stream:
-        for each in (order, bad_order, order):
-            stream.send(json.dumps(each))
-            print(json.loads(stream.recv(timeout=10)))
-except InvalidStatus:
-    print(say("nb_no_stream"))
+with connect(stream_url, open_timeout=5) as stream:
+    for each in (order, bad_order, order):
+        stream.send(json.dumps(each))
+        print(json.loads(stream.recv(timeout=10)))
 
 # %% [markdown] lang="en"
 # ## Self-check

@@ -101,23 +101,19 @@ def check_registry(settings: Settings) -> CheckResult:
     return passed(say("registry_ok", version=aliases[settings.champion_alias]))
 
 
-def stream_answers(kitchen_url: str, order: dict) -> dict | None:
-    """Send one order on the kitchen's WebSocket; return its answer, or None if it has none."""
-    from websockets.exceptions import InvalidStatus
+def stream_answers(kitchen_url: str, order: dict) -> dict:
+    """Send one order on the kitchen's WebSocket and return its answer."""
     from websockets.sync.client import connect
 
     address = kitchen_url.replace("http", "ws", 1) + "/ws/predict"
-    try:
-        with connect(address, open_timeout=5, close_timeout=2) as stream:
-            stream.send(json.dumps(order))
-            return json.loads(stream.recv(timeout=10))
-    except InvalidStatus:
-        return None  # the kitchen has no stream (yet): the handshake was refused
+    with connect(address, open_timeout=5, close_timeout=2) as stream:
+        stream.send(json.dumps(order))
+        return json.loads(stream.recv(timeout=10))
 
 
 def check_kitchen(settings: Settings, kitchen_url: str) -> CheckResult:
     """Notebook 04: the kitchen answers, cooks with the registry's champion, refuses a bad order
-    and, when it has one, answers on its WebSocket stream."""
+    and answers on its WebSocket stream."""
     order = example_order().model_dump(mode="json")
     try:
         ready = httpx.get(f"{kitchen_url}/health/ready", timeout=5)
@@ -132,8 +128,6 @@ def check_kitchen(settings: Settings, kitchen_url: str) -> CheckResult:
     if refused.status_code != 422:
         return wrong(say("kitchen_check_accepts_bad"), say("kitchen_check_accepts_bad_hint"))
     streamed = stream_answers(kitchen_url, order)
-    if streamed is None:
-        return passed(say("kitchen_check_ok_no_stream", version=champion.version))
     if "prediction" not in streamed:
         return wrong(say("kitchen_check_stream_broken"), say("kitchen_check_stream_hint"))
     return passed(say("kitchen_check_ok", version=champion.version))

@@ -299,10 +299,6 @@ MESSAGES = {
         "fr": "La partie « {name} » n'a pas ouvert en {seconds:g} s. Lancez-la vous-même dans "
         "un terminal pour voir pourquoi.",
     },
-    "nb_no_stream": {
-        "en": "This kitchen has no WebSocket stream yet (/ws/predict): skipping this part.",
-        "fr": "Cette cuisine n'a pas encore de flux WebSocket (/ws/predict) : on passe.",
-    },
     "compare_missing": {
         "en": "no run named 'compare-formulas' is in the lab book yet.",
         "fr": "aucune run nommée 'compare-formulas' n'est encore dans le cahier de laboratoire.",
@@ -427,13 +423,6 @@ MESSAGES = {
         "WebSocket, and refuses a bad order.",
         "fr": "la cuisine cuisine avec le champion (version {version}) en HTTP et en "
         "WebSocket, et refuse une mauvaise commande.",
-    },
-    "kitchen_check_ok_no_stream": {
-        "en": "the kitchen cooks with the champion (version {version}) over HTTP and refuses a "
-        "bad order. Not checked: the WebSocket stream, which this kitchen does not have yet.",
-        "fr": "la cuisine cuisine avec le champion (version {version}) en HTTP et refuse une "
-        "mauvaise commande. Non vérifié : le flux WebSocket, que cette cuisine n'a pas "
-        "encore.",
     },
     "shop_check_closed": {
         "en": "the shop window does not answer.",
