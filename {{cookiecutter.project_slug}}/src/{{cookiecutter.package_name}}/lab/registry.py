@@ -77,11 +77,17 @@ def promote_if_better(settings: Settings, version: str, score: float) -> bool:
     return beats_champion
 
 
-def download_model(settings: Settings, version: str, destination: Path | None = None) -> Path:
-    """Copy one model version's files to a local folder and return that folder."""
+def download_model(
+    settings: Settings, version: str | None = None, destination: Path | None = None
+) -> Path:
+    """Copy one model version's files (by default the champion's) to a local folder."""
+    client = client_for(settings)
+    if version is None:
+        champion = client.get_model_version_by_alias(settings.model_name, settings.champion_alias)
+        version = champion.version
     # Ask this lab's registry where the files are: a `models:/` URI would be looked up in
     # whichever registry MLflow was last pointed at, which may be another lab.
-    files = client_for(settings).get_model_version_download_uri(settings.model_name, version)
+    files = client.get_model_version_download_uri(settings.model_name, str(version))
     local = mlflow.artifacts.download_artifacts(
         artifact_uri=files,
         dst_path=str(destination) if destination else None,
