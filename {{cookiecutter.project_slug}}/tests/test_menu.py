@@ -67,3 +67,17 @@ def test_unknown_category_is_refused():
     item = next(item for item in ingredients() if item.choices)
     with pytest.raises(ValidationError, match=item.name):
         Order.model_validate(order_with(**{item.name: "moon_rock"}))
+
+
+def test_whole_numbers_accept_a_zero_fraction_only():
+    """It takes 4.0 as 4 (JSON Schema calls it an integer) but refuses 4.5, "4" and true."""
+    whole = [item for item in ingredients() if item.kind is int]
+    if not whole:
+        pytest.skip("this menu has no whole-number field")
+    item = whole[0]
+    value = int(item.example)
+    accepted = Order.model_validate(order_with(**{item.name: float(value)}))
+    assert getattr(accepted, item.name) == value
+    for refused in (value + 0.5, str(value), True):
+        with pytest.raises(ValidationError):
+            Order.model_validate(order_with(**{item.name: refused}))

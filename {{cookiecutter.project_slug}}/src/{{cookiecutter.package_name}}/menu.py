@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, get_args
 
 import annotated_types
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field{{ ", field_validator" if cookiecutter.use_case == "house_prices" }}
 {% if cookiecutter.use_case == "crop_yield" %}
 SoilType = Literal["clay", "loam", "sandy", "silt"]
 SeedType = Literal["standard", "hybrid", "drought_tolerant"]
@@ -136,6 +136,15 @@ class Order(BaseModel):
             examples=[True],
         ),
     ]
+
+    @field_validator("rooms", "year_built", mode="before")
+    @classmethod
+    def whole_number(cls, value):
+        """JSON may write 4 as 4.0, and JSON Schema calls that an integer: take it as 4.
+        Anything else (4.5, "4", true) is left for the strict check to refuse."""
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
 
 
 TARGET = "price_k_eur"
