@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from {{ cookiecutter.package_name }}.kitchen import routes, stream
 from {{ cookiecutter.package_name }}.kitchen.batching import Batcher
 from {{ cookiecutter.package_name }}.kitchen.model import ModelSlot
+from {{ cookiecutter.package_name }}.kitchen.routes import field_problems
 from {{ cookiecutter.package_name }}.menu import DISH_LABEL, DISH_UNIT
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
 
@@ -27,11 +28,7 @@ one JSON order per message, one JSON dish (or refusal) back per order.
 
 def refuse_order(request: Request, error: RequestValidationError) -> JSONResponse:
     """Answer 422 naming each faulty field and its rule, without echoing what was sent."""
-    problems = [
-        {"field": ".".join(str(part) for part in problem["loc"]), "rule": problem["msg"]}
-        for problem in error.errors()
-    ]
-    return JSONResponse(status_code=422, content={"detail": problems})
+    return JSONResponse(status_code=422, content={"detail": field_problems(error.errors())})
 
 
 @asynccontextmanager

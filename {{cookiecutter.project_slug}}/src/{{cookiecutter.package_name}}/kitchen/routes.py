@@ -22,6 +22,14 @@ class FieldProblem(BaseModel):
     rule: str = Field(description="The rule it breaks.")
 
 
+def field_problems(errors: list[dict]) -> list[dict]:
+    """Turn pydantic's errors into [{"field", "rule"}], leaving out the values that were sent."""
+    return [
+        {"field": ".".join(str(part) for part in error["loc"]) or "order", "rule": error["msg"]}
+        for error in errors
+    ]
+
+
 class RefusedOrder(BaseModel):
     """An order that does not follow the menu. The submitted values are never echoed back."""
 

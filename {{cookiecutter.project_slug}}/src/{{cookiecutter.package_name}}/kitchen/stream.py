@@ -7,6 +7,7 @@ sends back one wrong ticket without closing the kitchen.
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
+from {{ cookiecutter.package_name }}.kitchen.routes import field_problems
 from {{ cookiecutter.package_name }}.menu import Dish, Order
 
 router = APIRouter()
@@ -16,10 +17,7 @@ MOST_BYTES_PER_ORDER = 10_000
 
 def refusal(error: ValidationError) -> dict:
     """Name each faulty field and its rule, never echoing what was sent."""
-    problems = [
-        {"field": ".".join(str(part) for part in problem["loc"]) or "order", "rule": problem["msg"]}
-        for problem in error.errors()
-    ]
+    problems = field_problems(error.errors())
     return {"error": "The order does not follow the menu.", "detail": problems}
 
 
