@@ -10,13 +10,16 @@ from pathlib import Path
 import mlflow
 import pytest
 import skops.io
+from fastapi.exceptions import RequestValidationError
 from fastapi.testclient import TestClient
 from mlflow import MlflowClient
+from pydantic import ValidationError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from {{ cookiecutter.package_name }}.data import make_dataset, split
 from {{ cookiecutter.package_name }}.kitchen.app import create_app
+from {{ cookiecutter.package_name }}.kitchen.fast_path import read_batch
 from {{ cookiecutter.package_name }}.kitchen.model import (
     UntrustedModel,
     checked_encoder,
@@ -27,6 +30,7 @@ from {{ cookiecutter.package_name }}.menu import (
     DISH_UNIT,
     MAX_BATCH_ORDERS,
     Order,
+    OrderBatch,
     example_order,
     ingredients,
 )
@@ -141,9 +145,59 @@ def test_fast_path_gives_the_pipelines_own_predictions():
     pipeline = build_pipeline(QUICK_RECIPE).fit(train_x, train_y)
     encoder = checked_encoder(pipeline)
     assert encoder is not None, "the fast path no longer matches the lab's pipeline"
-    orders = [Order.model_validate(row) for row in test_x.to_dict("records")]
-    fast = pipeline[-1].predict(encoder.encode(orders))
+    rows = [Order.model_validate(row).model_dump() for row in test_x.to_dict("records")]
+    fast = pipeline[-1].predict(encoder.encode(rows))
     assert fast.tolist() == pipeline.predict(test_x).tolist()
+
+
+def batch_bodies() -> dict[str, bytes]:
+    """Batch bodies, good and bad, for comparing the fast reader with `OrderBatch`."""
+    first = ingredients()[0]
+    numeric = next(item for item in ingredients() if item.maximum is not None)
+    bodies = {
+        "good": {"orders": [ORDER, ORDER]},
+        "out of range": {"orders": [ORDER, {**ORDER, numeric.name: numeric.maximum + 1}]},
+        "unknown field": {"orders": [{**ORDER, "secret_sauce": 1}]},
+        "missing field": {"orders": [{k: v for k, v in ORDER.items() if k != first.name}]},
+        "text for a number": {"orders": [{**ORDER, numeric.name: str(numeric.example)}]},
+        "true for a number": {"orders": [{**ORDER, numeric.name: True}]},
+        "a whole number as 4.0": {"orders": [{**ORDER, numeric.name: float(numeric.maximum)}]},
+        "unknown category": {"orders": [{**ORDER, first.name: "moon dust"}]},
+        "empty batch": {"orders": []},
+        "too many": {"orders": [ORDER] * (MAX_BATCH_ORDERS + 1)},
+        "extra key beside orders": {"orders": [ORDER], "coupon": "FREE"},
+        "not a list": {"orders": ORDER},
+    }
+    encoded = {name: json.dumps(body).encode() for name, body in bodies.items()}
+    encoded["NaN"] = json.dumps({"orders": [{**ORDER, numeric.name: math.nan}]}).encode()
+    encoded["not JSON"] = b"orders: all of them"
+    encoded["not UTF-8"] = b'{"orders": ["\xff"]}'
+    return encoded
+
+
+@pytest.mark.parametrize("name", list(batch_bodies()))
+def test_fast_batch_reader_agrees_with_the_menu(name):
+    """The fast reader accepts and refuses exactly what `OrderBatch` does, at the same place."""
+    body = batch_bodies()[name]
+    try:
+        expected = OrderBatch.model_validate_json(body)
+    except ValidationError as error:
+        with pytest.raises(RequestValidationError) as refusal:
+            read_batch(body)
+        slow_places = [("body", *problem["loc"]) for problem in error.errors()]
+        assert [problem["loc"] for problem in refusal.value.errors()] == slow_places
+    else:
+        assert read_batch(body) == [order.model_dump() for order in expected.orders]
+
+
+def test_openapi_shows_the_batch_body(client):
+    """The batch route reads its body itself, yet the menu still documents it."""
+    schema = client.get("/openapi.json").json()
+    body = schema["paths"]["/predict/batch"]["post"]["requestBody"]["content"]["application/json"]
+    orders = body["schema"]["properties"]["orders"]
+    assert orders["items"] == {"$ref": "#/components/schemas/Order"}
+    assert orders["maxItems"] == MAX_BATCH_ORDERS
+    assert "Order" in schema["components"]["schemas"]
 
 
 def test_untrusted_model_file_is_refused(tmp_path):

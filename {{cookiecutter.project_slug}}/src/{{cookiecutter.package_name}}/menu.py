@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, get_args
 
 import annotated_types
-from pydantic import BaseModel, ConfigDict, Field{{ ", field_validator" if cookiecutter.use_case == "house_prices" }}
+from pydantic import {{ "BaseModel, BeforeValidator, ConfigDict, Field" if cookiecutter.use_case == "house_prices" else "BaseModel, ConfigDict, Field" }}
 {% if cookiecutter.use_case == "crop_yield" %}
 SoilType = Literal["clay", "loam", "sandy", "silt"]
 SeedType = Literal["standard", "hybrid", "drought_tolerant"]
@@ -82,6 +82,18 @@ DISH_UNIT = "t/ha"
 Neighbourhood = Literal["city_centre", "suburb", "countryside"]
 
 
+def whole_number(value):
+    """JSON may write 4 as 4.0, and JSON Schema calls that an integer: take it as 4.
+    Anything else (4.5, "4", true) is left for the strict check to refuse."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Written after a count's Field, so the range is checked on the int and shown in the docs.
+TAKE_4_0_AS_4 = BeforeValidator(whole_number)
+
+
 class Order(BaseModel):
     """{{ "Les caractéristiques d'une maison, dont l'acheteur veut connaître le prix." if fr else "A house's details, for which the buyer wants the expected price." }}"""
 
@@ -109,6 +121,7 @@ class Order(BaseModel):
             description="{{ 'Nombre de pièces principales (sans cuisine ni salle de bain).' if fr else 'Main rooms, not counting kitchen and bathrooms.' }}",
             examples=[4],
         ),
+        TAKE_4_0_AS_4,
     ]
     year_built: Annotated[
         int,
@@ -119,6 +132,7 @@ class Order(BaseModel):
             description="{{ 'Année où la maison a été construite.' if fr else 'Year the house was built.' }}",
             examples=[1990],
         ),
+        TAKE_4_0_AS_4,
     ]
     neighbourhood: Annotated[
         Neighbourhood,
@@ -136,15 +150,6 @@ class Order(BaseModel):
             examples=[True],
         ),
     ]
-
-    @field_validator("rooms", "year_built", mode="before")
-    @classmethod
-    def whole_number(cls, value):
-        """JSON may write 4 as 4.0, and JSON Schema calls that an integer: take it as 4.
-        Anything else (4.5, "4", true) is left for the strict check to refuse."""
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        return value
 
 
 TARGET = "price_k_eur"

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from threadpoolctl import threadpool_limits
 
 from {{ cookiecutter.package_name }}.kitchen.model import ModelSlot
-from {{ cookiecutter.package_name }}.menu import Order
 
 BIG_BATCH = 500  # orders; from here on, a batch goes to the cook that uses every core
 MOST_ORDERS_AT_ONCE = 256  # a bound on how long the first order in line may wait
@@ -36,9 +35,9 @@ def promise() -> asyncio.Future:
 
 @dataclass
 class Ticket:
-    """Orders waiting to be cooked, and the promise of their predictions."""
+    """Orders waiting to be cooked (dicts of field values), and the promise of their predictions."""
 
-    orders: list[Order]
+    orders: list[dict]
     result: asyncio.Future = field(default_factory=promise)
 
 
@@ -49,7 +48,7 @@ class Batcher:
         self.quick_cook = ThreadPoolExecutor(1, "quick-cook", use_cpu_threads, (1,))
         self.batch_cook = ThreadPoolExecutor(1, "batch-cook", use_cpu_threads, (None,))
 
-    async def predict(self, orders: list[Order]) -> tuple[list[float], str]:
+    async def predict(self, orders: list[dict]) -> tuple[list[float], str]:
         """Return the predictions for `orders` and the version of the model that cooked them."""
         if len(orders) >= BIG_BATCH:
             model = self.slot.current

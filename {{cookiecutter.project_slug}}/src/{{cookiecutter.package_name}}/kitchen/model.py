@@ -46,12 +46,12 @@ class LoadedModel:
     encoder: OrderEncoder | None  # the fast path, when it matches this pipeline exactly
     loaded_at: datetime
 
-    def predict(self, orders: list[Order]) -> list[float]:
+    def predict(self, rows: list[dict]) -> list[float]:
+        """Predict for orders given as dicts of field values (already checked against the menu)."""
         if self.encoder is not None:
-            predictions = self.pipeline[-1].predict(self.encoder.encode(orders))
+            predictions = self.pipeline[-1].predict(self.encoder.encode(rows))
         else:
-            rows = pd.DataFrame([order.model_dump() for order in orders], columns=FEATURES)
-            predictions = self.pipeline.predict(rows)
+            predictions = self.pipeline.predict(pd.DataFrame(rows, columns=FEATURES))
         return predictions.tolist()
 
 
@@ -78,9 +78,9 @@ def checked_encoder(pipeline) -> OrderEncoder | None:
     if encoder is None:
         return None
     sample = make_dataset(rows=50, seed=7)[FEATURES]
-    orders = [Order.model_validate(row) for row in sample.to_dict("records")]
+    rows = [Order.model_validate(row).model_dump() for row in sample.to_dict("records")]
     expected = pipeline.named_steps["prepare"].transform(sample)
-    return encoder if np.array_equal(encoder.encode(orders), expected) else None
+    return encoder if np.array_equal(encoder.encode(rows), expected) else None
 
 
 def load(settings: Settings, champion: Champion) -> LoadedModel:

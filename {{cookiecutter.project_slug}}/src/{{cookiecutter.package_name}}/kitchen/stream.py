@@ -39,7 +39,7 @@ async def predict_stream(websocket: WebSocket) -> None:
             if await slot.ensure() is None:
                 await websocket.send_json({"error": slot.why_empty(), "detail": []})
                 continue
-            [prediction], version = await batcher.predict([order])
+            [prediction], version = await batcher.predict([order.model_dump()])
             dish = Dish(prediction=prediction, model_version=version)
             await websocket.send_text(dish.model_dump_json())
     except WebSocketDisconnect:
