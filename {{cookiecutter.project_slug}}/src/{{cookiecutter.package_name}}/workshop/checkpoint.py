@@ -28,8 +28,12 @@ LOOPBACK = "127.0.0.1"
 
 # What each part restores, as patterns relative to the project (and to the reference folder).
 PARTS = {
-    1: [f"src/{PACKAGE}/lab/**/*.py", "notebooks/01_*.ipynb", "notebooks/02_*.ipynb",
-        "notebooks/03_*.ipynb"],
+    1: [
+        f"src/{PACKAGE}/lab/**/*.py",
+        "notebooks/01_*.ipynb",
+        "notebooks/02_*.ipynb",
+        "notebooks/03_*.ipynb",
+    ],
     2: [f"src/{PACKAGE}/kitchen/**/*.py", "notebooks/04_*.ipynb"],
     3: [f"src/{PACKAGE}/shop/**/*.py", "notebooks/05_*.ipynb"],
 }
@@ -130,7 +134,9 @@ class BriefKitchen:
         while not self.server.started:
             if not self.thread.is_alive() or time.monotonic() > deadline:
                 self.__exit__()
-                reason = say("nb_server_did_not_start", name=say("doctor_part_kitchen"), seconds=self.seconds)
+                reason = say(
+                    "nb_server_did_not_start", name=say("doctor_part_kitchen"), seconds=self.seconds
+                )
                 raise CheckpointError(say("checkpoint_kitchen_failed", reason=reason))
             time.sleep(0.1)
         return self.url

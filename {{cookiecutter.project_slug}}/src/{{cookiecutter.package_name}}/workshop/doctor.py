@@ -100,7 +100,12 @@ def check_packages() -> Finding:
             continue
         if not wanted.specifier.contains(version, prereleases=True):
             problems.append(
-                say("doctor_package_version", name=wanted.name, version=version, wanted=str(wanted.specifier))
+                say(
+                    "doctor_package_version",
+                    name=wanted.name,
+                    version=version,
+                    wanted=str(wanted.specifier),
+                )
             )
         elif not importable(wanted.name):
             problems.append(say("doctor_package_broken", name=wanted.name, version=version))
@@ -119,7 +124,11 @@ HEALTH = {
     "kitchen": ("/health/live", "{"),
     "shop": ("/_stcore/health", "ok"),
 }
-PART_NAMES = {"lab": "doctor_part_lab", "kitchen": "doctor_part_kitchen", "shop": "doctor_part_shop"}
+PART_NAMES = {
+    "lab": "doctor_part_lab",
+    "kitchen": "doctor_part_kitchen",
+    "shop": "doctor_part_shop",
+}
 
 
 def port_is_free(port: int, host: str = LOOPBACK) -> bool:
@@ -186,7 +195,9 @@ def check_local_lab(path: Path) -> Finding:
     writable = folder.is_dir() and os.access(folder, os.W_OK)
     if writable and (not path.is_file() or os.access(path, os.W_OK)):
         return Finding(PASSED, say("doctor_lab_local_ok", path=path))
-    return Finding(FAILED, say("doctor_lab_local_readonly", path=path), say("doctor_lab_local_remedy"))
+    return Finding(
+        FAILED, say("doctor_lab_local_readonly", path=path), say("doctor_lab_local_remedy")
+    )
 
 
 def server_remedy(uri: str) -> str:
@@ -265,7 +276,9 @@ def check_champion(settings: Settings) -> Finding:
         champion = find_champion(settings)
     except Exception as trouble:  # noqa: BLE001 - any failure here is reported, never raised
         reason = str(trouble).splitlines()[0][:200] if str(trouble) else type(trouble).__name__
-        return Finding(FAILED, say("doctor_champion_error", reason=reason), say("doctor_lab_server_remedy"))
+        return Finding(
+            FAILED, say("doctor_champion_error", reason=reason), say("doctor_lab_server_remedy")
+        )
     if champion is None:
         return Finding(WARNING, say("doctor_no_champion"), say("doctor_no_champion_remedy"))
     return Finding(PASSED, say("doctor_champion_ok", version=champion.version, name=champion.name))

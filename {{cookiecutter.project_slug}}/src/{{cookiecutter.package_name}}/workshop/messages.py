@@ -517,15 +517,13 @@ MESSAGES = {
         "(Ctrl-C dans son terminal) ou choisissez un autre port avec `{option}`.",
     },
     "doctor_port_other_part": {
-        "en": "Port {port}, meant for the {part}, is taken: the {other} seems to be running "
-        "there.",
+        "en": "Port {port}, meant for the {part}, is taken: the {other} seems to be running there.",
         "fr": "Le port {port}, prévu pour la partie « {part} », est pris : la partie "
         "« {other} » semble y tourner.",
     },
     "doctor_port_taken": {
         "en": "Port {port}, meant for the {part}, is taken by another program.",
-        "fr": "Le port {port}, prévu pour la partie « {part} », est pris par un autre "
-        "programme.",
+        "fr": "Le port {port}, prévu pour la partie « {part} », est pris par un autre programme.",
     },
     "doctor_port_remedy": {
         "en": "stop what uses port {port}, or choose another one: `{command} up {option} "
@@ -610,8 +608,7 @@ MESSAGES = {
     },
     "doctor_champion_ok": {
         "en": "Version {version} of '{name}' is the champion: the kitchen has a model to serve.",
-        "fr": "La version {version} de '{name}' est le champion : la cuisine a un modèle à "
-        "servir.",
+        "fr": "La version {version} de '{name}' est le champion : la cuisine a un modèle à servir.",
     },
     "doctor_champion_error": {
         "en": "The registry could not be asked for the champion: {reason}",
@@ -658,8 +655,7 @@ MESSAGES = {
         "fr": "Aucun de vos fichiers ne différait de la référence : rien à sauvegarder.",
     },
     "checkpoint_restored": {
-        "en": "{count} file(s) put back to the reference version (files you added are left "
-        "alone).",
+        "en": "{count} file(s) put back to the reference version (files you added are left alone).",
         "fr": "{count} fichier(s) remis à la version de référence (les fichiers que vous avez "
         "ajoutés ne sont pas touchés).",
     },
