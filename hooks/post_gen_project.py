@@ -125,8 +125,10 @@ def placeholder_for(answer, exercise_number):
     ]
 
 
-def build_notebook(source_path):
-    language, student = ANSWERS["language"], ANSWERS["edition"] == "student"
+def build_notebook(source_path, student=None):
+    language = ANSWERS["language"]
+    if student is None:
+        student = ANSWERS["edition"] == "student"
     cells, exercises = [], 0
     source = source_path.read_text(encoding="utf-8").replace("__PACKAGE__", ANSWERS["package_name"])
     for kind, cell_language, lines in split_cells(source):
@@ -154,15 +156,39 @@ def build_notebook(source_path):
     }
 
 
+def write_notebook(notebook, target):
+    for number, cell in enumerate(notebook["cells"]):
+        cell["id"] = f"cell-{number}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
 def build_notebooks():
+    """Write the chosen edition's notebooks, and the solved ones as `checkpoint`'s reference."""
     sources = PROJECT / "notebooks" / "_sources"
     for source_path in sorted(sources.glob("*.py")):
-        notebook = build_notebook(source_path)
-        for number, cell in enumerate(notebook["cells"]):
-            cell["id"] = f"cell-{number}"
-        target = PROJECT / "notebooks" / f"{source_path.stem}.ipynb"
-        target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        name = f"{source_path.stem}.ipynb"
+        write_notebook(build_notebook(source_path), PROJECT / "notebooks" / name)
+        write_notebook(build_notebook(source_path, student=False), REFERENCE / "notebooks" / name)
     shutil.rmtree(sources)
+
+
+# --- Reference copies for `<package> checkpoint N` ----------------------------------------------
+# A stuck learner's `checkpoint N` puts back the files of parts 1..N as they were baked: the
+# solved notebooks (written above) and the package's lab, kitchen and shop code (copied here).
+
+REFERENCE = PROJECT / ".workshop" / "reference"
+REFERENCE_CODE = ("lab", "kitchen", "shop")
+
+
+def save_reference_code():
+    package = PROJECT / "src" / ANSWERS["package_name"]
+    for part in REFERENCE_CODE:
+        shutil.copytree(
+            package / part,
+            REFERENCE / "src" / ANSWERS["package_name"] / part,
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
 
 
 def print_next_steps():
@@ -190,6 +216,7 @@ def main():
     remove_unselected_parts()
     save_answers()
     build_notebooks()
+    save_reference_code()
     print_next_steps()
 
 

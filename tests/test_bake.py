@@ -55,7 +55,9 @@ ALWAYS = {
     "src/{package}/shop/screens/order.py",
     "src/{package}/shop/screens/what_if.py",
     "src/{package}/workshop/__init__.py",
+    "src/{package}/workshop/checkpoint.py",
     "src/{package}/workshop/checks.py",
+    "src/{package}/workshop/doctor.py",
     "src/{package}/workshop/exercises.py",
     "src/{package}/workshop/messages.py",
     "src/{package}/workshop/restaurant.py",
@@ -63,7 +65,9 @@ ALWAYS = {
     "tests/conftest.py",
     "tests/test_benchmark.py",
     "tests/test_cli.py",
+    "tests/test_checkpoint.py",
     "tests/test_data.py",
+    "tests/test_doctor.py",
     "tests/test_kitchen.py",
     "tests/test_kitchen_live.py",
     "tests/test_lab.py",
@@ -73,7 +77,18 @@ ALWAYS = {
     "tests/test_shop.py",
     "tests/test_shop_batch.py",
     "tests/test_shop_browser.py",
+    "tests/test_wheelhouse.py",
+    ".workshop/README.md",
 }
+# `checkpoint N` restores from `.workshop/reference/`: the solved notebooks and the lab's,
+# kitchen's and shop window's code, each at the same path as the project's own file.
+REFERENCE_PARTS = (
+    "notebooks/",
+    "src/{package}/lab/",
+    "src/{package}/kitchen/",
+    "src/{package}/shop/",
+)
+ALWAYS |= {f".workshop/reference/{path}" for path in ALWAYS if path.startswith(REFERENCE_PARTS)}
 WITH_DOCKER = {"compose.yaml", "docker/Dockerfile", ".dockerignore"}
 WITH_CI = {".github/workflows/ci.yml"}
 
@@ -221,7 +236,12 @@ def test_student_notebooks_hold_no_solution_line(baked_projects):
     answers = solution_lines()
     assert answers, "the sources hold no exercise at all"
     for project in baked_projects:
-        notebooks = [name for name in project.files() if name.endswith(".ipynb")]
+        # The learner's notebooks; the solved ones kept for `checkpoint` are under .workshop/.
+        notebooks = [
+            name
+            for name in project.files()
+            if name.startswith("notebooks/") and name.endswith(".ipynb")
+        ]
         code = "\n".join(
             line.strip()
             for name in notebooks
@@ -233,3 +253,18 @@ def test_student_notebooks_hold_no_solution_line(baked_projects):
             assert not given, label(project.answers)
         else:
             assert given == answers, label(project.answers)
+
+
+def test_checkpoint_references_are_solved_and_match_the_code(baked_projects):
+    """It keeps the solved notebooks as reference even in the student edition, and a copy of
+    the lab's, kitchen's and shop window's code identical to the project's own."""
+    for project in baked_projects:
+        reference = ".workshop/reference/"
+        solved = project.read(f"{reference}notebooks/01_first_experiment.ipynb")
+        assert "learning_rate = 0.1" in solved and "learning_rate = ..." not in solved
+        if project.answers["edition"] == "instructor":
+            assert solved == project.read("notebooks/01_first_experiment.ipynb")
+        code = [name for name in project.files() if name.startswith(f"{reference}src/")]
+        assert code, label(project.answers)
+        for copy in code:
+            assert project.read(copy) == project.read(copy.removeprefix(reference))

@@ -26,6 +26,9 @@ VARIANTS = [
     {"use_case": "house_prices", "language": "fr", "edition": "instructor"},
 ]
 WHOLE_SUITE = {"instructor"}
+# The offline classroom round trip (a ~300 MB wheelhouse downloaded, then installed with no
+# network: minutes) runs in one variant only.
+OFFLINE_VARIANT = VARIANTS[0]
 
 
 def label(answers: dict) -> str:
@@ -58,6 +61,17 @@ def test_baked_project_passes_its_own_tests_and_lint(answers, bake):
     for check in (["check", "."], ["format", "--check", "."]):
         linted = subprocess.run([ruff, *check], cwd=project.path, capture_output=True, text=True)
         assert linted.returncode == 0, linted.stdout
+    if answers == OFFLINE_VARIANT:
+        offline = subprocess.run(
+            [sys.executable, "run.py", "test", "-q", "-p", "no:cacheprovider", "-m", "offline"],
+            cwd=project.path,
+            env=project_environment(),
+            capture_output=True,
+            text=True,
+            timeout=2400,
+        )
+        assert offline.returncode == 0, offline.stdout[-4000:] + offline.stderr[-2000:]
+        assert "1 passed" in offline.stdout.strip().splitlines()[-1], offline.stdout[-2000:]
 
 
 def free_port() -> int:

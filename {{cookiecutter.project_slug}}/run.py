@@ -6,6 +6,16 @@
 Both create `.venv/` on first use (with uv when it is there, otherwise uv is installed into
 `.venv` by pip) and install this project into it. Anything after the command is passed on:
 `python3 run.py up --kitchen-port 8080`, `python3 run.py test -k kitchen`.
+
+For a classroom without internet, prepare a wheelhouse (a folder of every package) beforehand,
+on a machine with the same system and Python as the learners', then install from it offline:
+
+    python3 run.py wheelhouse [DIR]          download every package into DIR (default: wheelhouse)
+    python3 run.py up --offline DIR          install from DIR only, no network, then open it all
+    python3 run.py test --offline DIR        the same, then run the tests
+
+Options after `wheelhouse DIR` go to `pip download` (e.g. `--platform win_amd64 --python-version
+3.11 --only-binary=:all:` to prepare for another system).
 """
 
 import os
@@ -37,24 +47,73 @@ def must(*command) -> None:
         sys.exit(f"This step failed: {' '.join(str(part) for part in command)}")
 
 
-def install() -> None:
-    """Create .venv if needed and install the project (with its test and notebook tools)."""
+def install(wheelhouse: Path | None = None) -> None:
+    """Create .venv if needed and install the project (with its test and notebook tools).
+
+    With a wheelhouse, every package comes from that folder and nothing from the network.
+    """
+    offline = ["--no-index", "--find-links", str(wheelhouse)] if wheelhouse else []
     if not PYTHON.exists():
         must(sys.executable, "-m", "venv", VENV)
     uv = shutil.which("uv") or BIN / "uv"
     if not Path(uv).exists():
-        must(PYTHON, "-m", "pip", "install", "--quiet", "uv")
-    must(uv, "pip", "install", "--python", PYTHON, "--quiet", "-e", ".[dev]")
+        must(PYTHON, "-m", "pip", "install", "--quiet", *offline, "uv")
+    if wheelhouse:
+        offline.insert(0, "--offline")  # uv: no network at all, not even to check its cache
+    must(uv, "pip", "install", "--python", PYTHON, "--quiet", *offline, "-e", ".[dev]")
+
+
+# --- Offline classrooms --------------------------------------------------------------------------
+# What a wheelhouse must hold: the project's packages (with the test and notebook tools), what
+# builds the project itself (hatchling, and editables for `-e`), and uv, which install() adds
+# when the machine has none.
+BUILD_TOOLS = ["hatchling>=1.25", "editables", "uv"]
+
+
+def make_wheelhouse(folder: Path, pip_options: list[str]) -> int:
+    """Download every package the project needs into `folder`, for an offline install later."""
+    if not PYTHON.exists():
+        must(sys.executable, "-m", "venv", VENV)  # a pip of our own: some systems lack one
+    folder.mkdir(parents=True, exist_ok=True)
+    download = [PYTHON, "-m", "pip", "download", "--quiet", "--dest", folder, *pip_options]
+    must(*download, ".[dev]")
+    must(*download, *BUILD_TOOLS)
+    count = len(list(folder.iterdir()))
+    size = sum(path.stat().st_size for path in folder.iterdir()) / 1e6
+    print(f"The wheelhouse {folder} holds {count} files ({size:.0f} MB). In the classroom:")
+    print(f"    python3 run.py up --offline {folder}")
+    return 0
+
+
+def offline_folder(rest: list[str]) -> tuple[Path | None, list[str]]:
+    """Take `--offline DIR` out of the arguments; return the folder and the other arguments."""
+    if "--offline" not in rest:
+        return None, rest
+    at = rest.index("--offline")
+    if at + 1 >= len(rest):
+        sys.exit("--offline needs the wheelhouse folder: python3 run.py up --offline wheelhouse")
+    folder = Path(rest[at + 1]).resolve()
+    if not folder.is_dir() or not any(folder.iterdir()):
+        sys.exit(
+            f"The wheelhouse {folder} is missing or empty. Prepare it beforehand, with network: "
+            "python3 run.py wheelhouse"
+        )
+    return folder, rest[:at] + rest[at + 2 :]
 
 
 def main() -> None:
     if sys.version_info < MINIMUM_PYTHON:
         wanted = ".".join(map(str, MINIMUM_PYTHON))
         sys.exit(f"This project needs Python {wanted} or newer; this is {sys.version.split()[0]}.")
-    if len(sys.argv) < 2 or sys.argv[1] not in ("up", "test"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("up", "test", "wheelhouse"):
         sys.exit(__doc__)
     command, rest = sys.argv[1], sys.argv[2:]
-    install()
+    if command == "wheelhouse":
+        folder = Path(rest[0] if rest and not rest[0].startswith("-") else "wheelhouse")
+        options = rest[1:] if rest and not rest[0].startswith("-") else rest
+        sys.exit(make_wheelhouse(folder.resolve(), options))
+    wheelhouse, rest = offline_folder(rest)
+    install(wheelhouse)
     if command == "up":
         sys.exit(run(BIN / COMMAND, "up", *rest))
     sys.exit(run(PYTHON, "-m", "pytest", *rest))

@@ -1,4 +1,5 @@
-"""The command line: `{{ cookiecutter.package_name }} train | lab | kitchen | shop | up`.
+"""The command line: `{{ cookiecutter.package_name }} train | lab | kitchen | shop | up`, and for the
+workshop `doctor` and `checkpoint N`.
 
 Plain argparse, so it works the same on every system (no make needed). Each server command
 binds 127.0.0.1 unless told otherwise: nothing is published to the network by accident.
@@ -256,6 +257,49 @@ def up(args) -> None:
             stop(parts)
 
 
+# --- workshop: doctor and checkpoint ---------------------------------------------------------
+
+
+def doctor(args) -> None:
+    from {{ cookiecutter.package_name }}.workshop.doctor import run_doctor
+
+    sys.exit(run_doctor(get_settings()))
+
+
+def checkpoint(args) -> None:
+    from {{ cookiecutter.package_name }}.workshop.checkpoint import run_checkpoint
+
+    sys.exit(run_checkpoint(get_settings(), args.part))
+
+
+def add_workshop_commands(commands) -> None:
+    from {{ cookiecutter.package_name }}.workshop.messages import say
+
+    examination = commands.add_parser("doctor", help="check this machine is ready; say what to fix")
+    examination.set_defaults(run=doctor)
+    rescue = commands.add_parser(
+        "checkpoint", help="bring the project to the end of part N (1 lab, 2 kitchen, 3 shop)"
+    )
+    rescue.add_argument(
+        "part",
+        type=checkpoint_part(say),
+        metavar="N",
+        help="1 = lab (a champion), 2 = kitchen, 3 = shop window; your changes are backed up",
+    )
+    rescue.set_defaults(run=checkpoint)
+
+
+def checkpoint_part(say):
+    """An argparse type for N, refusing anything but 1, 2 or 3 in the workshop's language."""
+
+    def parse(text: str) -> int:
+        if text.strip() not in ("1", "2", "3"):
+            raise argparse.ArgumentTypeError(say("checkpoint_bad_part", given=text))
+        return int(text)
+
+    return parse
+
+
 # --- The parser ----------------------------------------------------------------------------
 
 
@@ -309,6 +353,7 @@ def parser() -> argparse.ArgumentParser:
         help="seconds to wait for all three to be ready (default: 120)",
     )
     everything.set_defaults(run=up)
+    add_workshop_commands(commands)
     return main_parser
 
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     champion_alias: str = Field("champion", description="Alias of the model the kitchen serves.")
     lab_host: str = "127.0.0.1"
     lab_port: int = Field(5000, ge=1, le=65535)
+    # MLflow reads these two from the environment itself; they are here so that the doctor can
+    # try the same login against a class server (and so that .env may hold them).
+    mlflow_tracking_username: str = Field("", description="Your account on the class server.")
+    mlflow_tracking_password: SecretStr = Field(SecretStr(""), description="Its password.")
 
     # The kitchen (FastAPI)
     kitchen_host: str = "127.0.0.1"

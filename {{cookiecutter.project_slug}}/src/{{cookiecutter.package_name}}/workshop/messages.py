@@ -452,6 +452,257 @@ MESSAGES = {
         "en": "the shop window is open, and its page showed a dish cooked by the kitchen.",
         "fr": "la vitrine est ouverte, et sa page a affiché un plat préparé par la cuisine.",
     },
+    # --- doctor ---
+    "doctor_title": {
+        "en": "The doctor looks at this machine before the workshop:",
+        "fr": "Le docteur examine cette machine avant l'atelier :",
+    },
+    "doctor_python_ok": {
+        "en": "Python {running} (the project needs {wanted} or newer).",
+        "fr": "Python {running} (le projet demande {wanted} ou plus récent).",
+    },
+    "doctor_python_old": {
+        "en": "Python {running} is too old: the project needs {wanted} or newer.",
+        "fr": "Python {running} est trop ancien : le projet demande {wanted} ou plus récent.",
+    },
+    "doctor_python_remedy": {
+        "en": "install Python {wanted} (python.org, or your system's packages), then run "
+        "`python3 run.py up` again with it: it makes a fresh .venv.",
+        "fr": "installez Python {wanted} (python.org, ou les paquets de votre système), puis "
+        "relancez `python3 run.py up` avec lui : il refait un .venv neuf.",
+    },
+    "doctor_packages_ok": {
+        "en": "{count} packages installed and importable: {found}.",
+        "fr": "{count} paquets installés et importables : {found}.",
+    },
+    "doctor_project_missing": {
+        "en": "the project itself is not installed in this Python.",
+        "fr": "le projet lui-même n'est pas installé dans ce Python.",
+    },
+    "doctor_package_missing": {
+        "en": "{name} is missing",
+        "fr": "{name} est absent",
+    },
+    "doctor_package_version": {
+        "en": "{name} {version} does not match {wanted}",
+        "fr": "{name} {version} ne correspond pas à {wanted}",
+    },
+    "doctor_package_broken": {
+        "en": "{name} {version} is listed but Python cannot find its code",
+        "fr": "{name} {version} est listé mais Python ne trouve pas son code",
+    },
+    "doctor_packages_remedy": {
+        "en": "run `python3 run.py up` (or `python3 run.py test`): it installs what is missing "
+        "into .venv. In an offline room, see docs: `python3 run.py up --offline <wheelhouse>`.",
+        "fr": "lancez `python3 run.py up` (ou `python3 run.py test`) : il installe ce qui "
+        "manque dans .venv. Dans une salle sans réseau : `python3 run.py up --offline "
+        "<dossier de roues>`.",
+    },
+    "doctor_part_lab": {"en": "lab", "fr": "laboratoire"},
+    "doctor_part_kitchen": {"en": "kitchen", "fr": "cuisine"},
+    "doctor_part_shop": {"en": "shop window", "fr": "vitrine"},
+    "doctor_port_free": {
+        "en": "Port {port} is free for the {part}.",
+        "fr": "Le port {port} est libre pour la partie « {part} ».",
+    },
+    "doctor_port_same_part": {
+        "en": "Port {port} is taken by a {part} that is already open (it answers like one).",
+        "fr": "Le port {port} est pris par une partie « {part} » déjà ouverte (elle répond "
+        "comme telle).",
+    },
+    "doctor_port_same_part_remedy": {
+        "en": "if it is yours, nothing to do. To open another one, close it first (Ctrl-C in "
+        "its terminal) or choose another port with `{option}`.",
+        "fr": "si c'est la vôtre, rien à faire. Pour en ouvrir une autre, fermez-la d'abord "
+        "(Ctrl-C dans son terminal) ou choisissez un autre port avec `{option}`.",
+    },
+    "doctor_port_other_part": {
+        "en": "Port {port}, meant for the {part}, is taken: the {other} seems to be running there.",
+        "fr": "Le port {port}, prévu pour la partie « {part} », est pris : la partie "
+        "« {other} » semble y tourner.",
+    },
+    "doctor_port_taken": {
+        "en": "Port {port}, meant for the {part}, is taken by another program.",
+        "fr": "Le port {port}, prévu pour la partie « {part} », est pris par un autre programme.",
+    },
+    "doctor_port_remedy": {
+        "en": "stop what uses port {port}, or choose another one: `{command} up {option} "
+        "<port>` (or `--port` for one part alone), or set it in .env.",
+        "fr": "arrêtez ce qui utilise le port {port}, ou choisissez-en un autre : `{command} up "
+        "{option} <port>` (ou `--port` pour une seule partie), ou réglez-le dans .env.",
+    },
+    "doctor_lab_local_ok": {
+        "en": "The lab book is a local file, in a folder you can write to: {path}",
+        "fr": "Le cahier de laboratoire est un fichier local, dans un dossier où vous pouvez "
+        "écrire : {path}",
+    },
+    "doctor_lab_local_readonly": {
+        "en": "The lab book {path} cannot be written: its folder is missing or read-only.",
+        "fr": "Le cahier de laboratoire {path} ne peut pas être écrit : son dossier manque ou "
+        "est en lecture seule.",
+    },
+    "doctor_lab_local_remedy": {
+        "en": "work in a folder of your own (copy the project there), or point "
+        "MLFLOW_TRACKING_URI in .env at a file you can write.",
+        "fr": "travaillez dans un dossier à vous (copiez-y le projet), ou faites pointer "
+        "MLFLOW_TRACKING_URI dans .env vers un fichier que vous pouvez écrire.",
+    },
+    "doctor_lab_unreachable": {
+        "en": "Nobody answers at the lab book's address {uri}.",
+        "fr": "Personne ne répond à l'adresse du cahier de laboratoire {uri}.",
+    },
+    "doctor_lab_odd": {
+        "en": "The lab book's address {uri} answers, but not like MLflow (HTTP {status}).",
+        "fr": "L'adresse du cahier de laboratoire {uri} répond, mais pas comme MLflow "
+        "(HTTP {status}).",
+    },
+    "doctor_lab_start_remedy": {
+        "en": "open the lab first (`{command} lab` in another terminal), or remove "
+        "MLFLOW_TRACKING_URI from .env to use the local file.",
+        "fr": "ouvrez d'abord le laboratoire (`{command} lab` dans un autre terminal), ou "
+        "retirez MLFLOW_TRACKING_URI de .env pour utiliser le fichier local.",
+    },
+    "doctor_lab_server_remedy": {
+        "en": "check MLFLOW_TRACKING_URI in .env against the address the teacher gave, and ask "
+        "the teacher whether the class server is up.",
+        "fr": "comparez MLFLOW_TRACKING_URI dans .env à l'adresse donnée par l'enseignant, et "
+        "demandez-lui si le serveur de la classe tourne.",
+    },
+    "doctor_lab_login_needed": {
+        "en": "The class server {uri} asks for a login (HTTP 401), and none is set.",
+        "fr": "Le serveur de la classe {uri} demande un identifiant (HTTP 401), et aucun n'est "
+        "réglé.",
+    },
+    "doctor_lab_login_refused": {
+        "en": "The class server {uri} refused your login (HTTP 401): wrong name or password.",
+        "fr": "Le serveur de la classe {uri} a refusé votre identifiant (HTTP 401) : nom ou mot "
+        "de passe erroné.",
+    },
+    "doctor_lab_forbidden": {
+        "en": "The class server {uri} knows your login but does not let you read (HTTP 403).",
+        "fr": "Le serveur de la classe {uri} connaît votre identifiant mais ne vous laisse pas "
+        "lire (HTTP 403).",
+    },
+    "doctor_lab_login_remedy": {
+        "en": "set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (in your shell, or "
+        "in .env) to the account the teacher gave you.",
+        "fr": "réglez MLFLOW_TRACKING_USERNAME et MLFLOW_TRACKING_PASSWORD (dans votre shell, "
+        "ou dans .env) avec le compte donné par l'enseignant.",
+    },
+    "doctor_lab_server_ok": {
+        "en": "The lab book's server {uri} answers and lets you in.",
+        "fr": "Le serveur du cahier de laboratoire {uri} répond et vous laisse entrer.",
+    },
+    "doctor_lab_unknown": {
+        "en": "The lab book's address {uri} is of a kind the doctor cannot check.",
+        "fr": "L'adresse du cahier de laboratoire {uri} est d'un type que le docteur ne sait "
+        "pas vérifier.",
+    },
+    "doctor_no_champion": {
+        "en": "No model is the champion yet (normal before the lab part).",
+        "fr": "Aucun modèle n'est encore champion (normal avant la partie laboratoire).",
+    },
+    "doctor_no_champion_remedy": {
+        "en": "train one with `{command} train` (`{command} up` also does it by itself).",
+        "fr": "entraînez-en un avec `{command} train` (`{command} up` le fait aussi tout seul).",
+    },
+    "doctor_champion_ok": {
+        "en": "Version {version} of '{name}' is the champion: the kitchen has a model to serve.",
+        "fr": "La version {version} de '{name}' est le champion : la cuisine a un modèle à servir.",
+    },
+    "doctor_champion_error": {
+        "en": "The registry could not be asked for the champion: {reason}",
+        "fr": "Le registre n'a pas pu être interrogé sur le champion : {reason}",
+    },
+    "doctor_champion_skipped": {
+        "en": "The champion was not looked for: the lab book did not answer.",
+        "fr": "Le champion n'a pas été cherché : le cahier de laboratoire n'a pas répondu.",
+    },
+    "doctor_verdict_ok": {
+        "en": "Ready for the workshop.",
+        "fr": "Prêt pour l'atelier.",
+    },
+    "doctor_verdict_bad": {
+        "en": "{count} check(s) failed: fix them as said above, then run the doctor again.",
+        "fr": "{count} vérification(s) en échec : corrigez-les comme indiqué, puis relancez le "
+        "docteur.",
+    },
+    # --- checkpoint ---
+    "checkpoint_bad_part": {
+        "en": "{given!r} is not a part of the workshop: choose 1 (lab), 2 (kitchen) or 3 (shop "
+        "window).",
+        "fr": "{given!r} n'est pas une partie de l'atelier : choisissez 1 (laboratoire), 2 "
+        "(cuisine) ou 3 (vitrine).",
+    },
+    "checkpoint_title": {
+        "en": "Checkpoint {part}: bringing the project to the end of part {part} ({name}).",
+        "fr": "Point d'étape {part} : le projet est amené à la fin de la partie {part} ({name}).",
+    },
+    "checkpoint_no_reference": {
+        "en": "The reference copies are missing ({folder}), so nothing was changed. Bake the "
+        "project again, or ask the teacher for its .workshop folder.",
+        "fr": "Les copies de référence manquent ({folder}) : rien n'a été modifié. Générez à "
+        "nouveau le projet, ou demandez son dossier .workshop à l'enseignant.",
+    },
+    "checkpoint_backed_up": {
+        "en": "{count} file(s) of yours differed from the reference: your versions are kept in "
+        "{folder}",
+        "fr": "{count} fichier(s) à vous différaient de la référence : vos versions sont "
+        "gardées dans {folder}",
+    },
+    "checkpoint_nothing_backed_up": {
+        "en": "None of your files differed from the reference: nothing to back up.",
+        "fr": "Aucun de vos fichiers ne différait de la référence : rien à sauvegarder.",
+    },
+    "checkpoint_restored": {
+        "en": "{count} file(s) put back to the reference version (files you added are left alone).",
+        "fr": "{count} fichier(s) remis à la version de référence (les fichiers que vous avez "
+        "ajoutés ne sont pas touchés).",
+    },
+    "checkpoint_nothing_restored": {
+        "en": "Every file already matched the reference.",
+        "fr": "Chaque fichier correspondait déjà à la référence.",
+    },
+    "checkpoint_training": {
+        "en": "The lab has no champion yet: training one now (about a minute)...",
+        "fr": "Le laboratoire n'a pas encore de champion : entraînement en cours (une minute "
+        "environ)...",
+    },
+    "checkpoint_lab_ok": {
+        "en": "Lab: version {version} is the champion.",
+        "fr": "Laboratoire : la version {version} est le champion.",
+    },
+    "checkpoint_kitchen_ok": {
+        "en": "Kitchen: opened for a moment on a free port, it cooked with version {version} "
+        "over HTTP and WebSocket, and refused a bad order.",
+        "fr": "Cuisine : ouverte un instant sur un port libre, elle a cuisiné avec la version "
+        "{version} en HTTP et en WebSocket, et refusé une mauvaise commande.",
+    },
+    "checkpoint_kitchen_failed": {
+        "en": "The kitchen still does not work after the checkpoint: {reason} Call the teacher.",
+        "fr": "La cuisine ne fonctionne toujours pas après le point d'étape : {reason} "
+        "Appelez l'enseignant.",
+    },
+    "checkpoint_shop_ok": {
+        "en": "Shop window: it opened, and its waiter brought a dish back from the kitchen.",
+        "fr": "Vitrine : elle s'est ouverte, et son serveur a rapporté un plat de la cuisine.",
+    },
+    "checkpoint_shop_failed": {
+        "en": "The shop window still does not work after the checkpoint: {reason} Call the "
+        "teacher.",
+        "fr": "La vitrine ne fonctionne toujours pas après le point d'étape : {reason} "
+        "Appelez l'enseignant.",
+    },
+    "checkpoint_restart_note": {
+        "en": "If a kitchen or a shop window is open in a terminal, close it (Ctrl-C) and open it "
+        "again: it still runs the old code.",
+        "fr": "Si une cuisine ou une vitrine est ouverte dans un terminal, fermez-la (Ctrl-C) "
+        "et rouvrez-la : elle exécute encore l'ancien code.",
+    },
+    "checkpoint_done": {
+        "en": "Done: the project is where it should be at the end of part {part}.",
+        "fr": "Terminé : le projet est là où il doit être à la fin de la partie {part}.",
+    },
 }
 
 
