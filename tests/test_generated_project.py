@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -26,6 +27,10 @@ VARIANTS = [
     {"use_case": "house_prices", "language": "fr", "edition": "instructor"},
 ]
 WHOLE_SUITE = {"instructor"}
+# The class server's tests (a real PostgreSQL, minutes) run in the first variant only, which
+# also executes the teacher's leaderboard notebook against that class server.
+CLASS_SERVER_VARIANT = VARIANTS[0]
+LEADERBOARD = Path(__file__).resolve().parents[1] / "notebooks" / "leaderboard.ipynb"
 
 
 def label(answers: dict) -> str:
@@ -42,11 +47,17 @@ def project_environment() -> dict[str, str]:
 def test_baked_project_passes_its_own_tests_and_lint(answers, bake):
     """It installs with the README's test command, passes every test and is lint-clean."""
     project = bake(**answers)
-    layers = [] if answers["edition"] in WHOLE_SUITE else ["-m", "not slow"]
+    skipped = [] if answers["edition"] in WHOLE_SUITE else ["slow"]
+    environment = project_environment()
+    if answers == CLASS_SERVER_VARIANT:
+        environment["LEADERBOARD_NOTEBOOK"] = str(LEADERBOARD)
+    else:
+        skipped.append("classserver")
+    layers = ["-m", " and ".join(f"not {layer}" for layer in skipped)] if skipped else []
     result = subprocess.run(
         [sys.executable, "run.py", "test", "-q", "-p", "no:cacheprovider", *layers],
         cwd=project.path,
-        env=project_environment(),
+        env=environment,
         capture_output=True,
         text=True,
         timeout=1200,
