@@ -60,7 +60,7 @@ def test_baked_project_passes_its_own_tests_and_lint(answers, bake):
         env=environment,
         capture_output=True,
         text=True,
-        timeout=1200,
+        timeout=1800 if answers == CLASS_SERVER_VARIANT else 1200,
     )
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

@@ -25,6 +25,7 @@ import pytest
 from mlflow import MlflowClient
 
 from {{ cookiecutter.package_name }}.cli import main
+from {{ cookiecutter.package_name }}.settings import Settings
 from {{ cookiecutter.package_name }}.workshop.class_server import (
     ClassServerProblem,
     allowed_hosts,
@@ -97,6 +98,22 @@ def test_a_local_server_accepts_only_loopback_names():
         "localhost:5050",
         "localhost",
     ]
+
+
+def test_a_learners_experiment_and_model_carry_their_account_name(monkeypatch):
+    """With a class server account, the default names get the account; chosen names stay."""
+    for name in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"):
+        monkeypatch.setenv(name, "")  # remembered, so both are put back as they were after
+        monkeypatch.delenv(name)
+    learner = Settings(mlflow_tracking_username="alice", mlflow_tracking_password="a-secret-1234")
+    assert learner.experiment_name == learner.model_name == f"{PACKAGE}-alice"
+    chosen = Settings(mlflow_tracking_username="alice", model_name="shared")
+    assert chosen.model_name == "shared"
+    assert Settings().model_name == PACKAGE  # alone on a laptop: the plain name
+
+    learner.lend_credentials_to_mlflow()  # MLflow reads the account from the environment only
+    assert os.environ["MLFLOW_TRACKING_USERNAME"] == "alice"
+    assert os.environ["MLFLOW_TRACKING_PASSWORD"] == "a-secret-1234"
 
 
 # --- A real PostgreSQL -----------------------------------------------------------------------

@@ -301,7 +301,9 @@ def open_class_server(settings: Settings, args) -> None:
     names = host_names(args.host, args.allowed_hosts)
     settings.class_state_dir.mkdir(parents=True, exist_ok=True)
     settings.class_state_dir.chmod(0o700)  # accounts and passwords: for the teacher's eyes only
-    local_url = f"http://127.0.0.1:{args.port}"
+    # Where this command itself reaches the server (bound to every interface: via loopback).
+    reach = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    local_url = f"http://{reach}:{args.port}"
     with tempfile.TemporaryDirectory(prefix="class-server-") as private:
         config = write_auth_config(settings, Path(private))
         command = server_command(settings, args, names)
