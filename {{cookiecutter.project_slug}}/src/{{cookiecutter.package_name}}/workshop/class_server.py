@@ -244,7 +244,7 @@ def create_accounts(url: str, admin: tuple[str, str], learners: list[Learner]) -
     """
     outcome = {"created": [], "kept": []}
     endpoint = f"{url}/api/2.0/mlflow/users/create"
-    with httpx.Client(auth=admin, timeout=30) as client:
+    with httpx.Client(auth=admin, timeout=120) as client:  # a busy machine hashes slowly
         for learner in learners:
             answer = client.post(
                 endpoint, json={"username": learner.username, "password": learner.password}
