@@ -14,6 +14,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +35,12 @@ from {{ cookiecutter.package_name }}.workshop.class_server import (
 )
 
 from .conftest import free_port
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
 
 PACKAGE = "{{ cookiecutter.package_name }}"
 ADMIN = ("teacher", secrets.token_urlsafe(16))
@@ -210,10 +217,14 @@ def class_server(postgres, tmp_path_factory):
         wait_for_words(folder / "server.log", "MLFLOW_TRACKING_URI=http", server, seconds=660)
         yield {"url": f"http://127.0.0.1:{port}", "port": port, "state": folder / "state"}
     finally:
+        # SIGTERM closes it like Ctrl-C does; SIGINT may be ignored when the tests themselves
+        # run in the background (a shell's background jobs inherit an ignored SIGINT).
         with contextlib.suppress(ProcessLookupError):  # unless it already stopped by itself
-            os.killpg(server.pid, signal.SIGINT)  # what Ctrl-C in the teacher's terminal does
-        server.wait(timeout=60)
+            os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=120)
         log.close()
+    assert "Closing the class server" in (folder / "server.log").read_text(encoding="utf-8")
+    assert port_is_free(port), "the class server still listens after closing"
 
 
 def wait_for_words(path: Path, words: str, process: subprocess.Popen, seconds: float) -> None:
