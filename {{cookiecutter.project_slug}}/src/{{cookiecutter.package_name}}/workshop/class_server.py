@@ -140,16 +140,16 @@ def host_names(host: str, extra: str) -> list[str]:
     """The names learners may type to reach the server: loopback, plus the network's when
     the server listens beyond this machine, plus the teacher's own list."""
     names = list(LOOPBACK_NAMES)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        address = this_machines_address()
-        names += [socket.gethostname(), *([address] if address else [])]
-        if host != "0.0.0.0":
-            names.append(host)
-    for name in (part.strip() for part in extra.split(",")):
-        if name == "*" or "*" in name:
+    for name in (part.strip() for part in extra.split(",")):  # the teacher's own, first
+        if "*" in name:
             raise ClassServerProblem(say("class_no_wildcard"))
         if name:
             names.append(name)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        if host != "0.0.0.0":
+            names.append(host)
+        address = this_machines_address()
+        names += [*([address] if address else []), socket.gethostname()]
     return list(dict.fromkeys(names))  # no duplicates, order kept
 
 
@@ -276,11 +276,11 @@ def save_passwords(folder: Path, learners: list[Learner]) -> Path:
 
 
 def learner_address(host: str, port: int, names: list[str]) -> str:
-    """The address to hand out to learners."""
+    """The address to hand out to learners: the teacher's first name for it, else its IP."""
     if host in ("127.0.0.1", "localhost", "::1"):
         return f"http://127.0.0.1:{port}"
     network = [name for name in names if name not in LOOPBACK_NAMES]
-    return f"http://{network[-1] if network else host}:{port}"
+    return f"http://{network[0] if network else host}:{port}"
 
 
 # --- The command -----------------------------------------------------------------------------
