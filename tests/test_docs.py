@@ -1,5 +1,6 @@
 """The documentation site builds without a warning."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -20,3 +21,22 @@ def test_docs_build_strictly(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_every_option_is_explained_in_the_docs():
+    """It names every prompt of cookiecutter.json, and each of its choices, in docs/options.md."""
+    options = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
+    page = (TEMPLATE / "docs" / "options.md").read_text(encoding="utf-8")
+    for name, value in options.items():
+        if name.startswith("_"):
+            continue  # cookiecutter's own keys (__prompts__, _copy_without_render)
+        assert f"`{name}`" in page, f"docs/options.md does not explain {name}"
+        for choice in value if isinstance(value, list) else []:
+            assert f"`{choice}`" in page, f"docs/options.md does not name {name}={choice}"
+
+
+def test_every_page_is_in_the_navigation():
+    """It lists each page of docs/ in mkdocs.yml, so none is built but unreachable."""
+    navigation = (TEMPLATE / "mkdocs.yml").read_text(encoding="utf-8")
+    for page in (TEMPLATE / "docs").glob("*.md"):
+        assert f": {page.name}" in navigation, f"{page.name} is missing from mkdocs.yml's nav"

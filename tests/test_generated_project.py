@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -29,6 +30,10 @@ WHOLE_SUITE = {"instructor"}
 # The offline classroom round trip (a ~300 MB wheelhouse downloaded, then installed with no
 # network: minutes) runs in one variant only.
 OFFLINE_VARIANT = VARIANTS[0]
+# The class server's tests (a real PostgreSQL, minutes) run in the first variant only, which
+# also executes the teacher's leaderboard notebook against that class server.
+CLASS_SERVER_VARIANT = VARIANTS[0]
+LEADERBOARD = Path(__file__).resolve().parents[1] / "notebooks" / "leaderboard.ipynb"
 
 
 def label(answers: dict) -> str:
@@ -45,14 +50,20 @@ def project_environment() -> dict[str, str]:
 def test_baked_project_passes_its_own_tests_and_lint(answers, bake):
     """It installs with the README's test command, passes every test and is lint-clean."""
     project = bake(**answers)
-    layers = [] if answers["edition"] in WHOLE_SUITE else ["-m", "not slow"]
+    skipped = [] if answers["edition"] in WHOLE_SUITE else ["slow"]
+    environment = project_environment()
+    if answers == CLASS_SERVER_VARIANT:
+        environment["LEADERBOARD_NOTEBOOK"] = str(LEADERBOARD)
+    else:
+        skipped.append("classserver")
+    layers = ["-m", " and ".join(f"not {layer}" for layer in skipped)] if skipped else []
     result = subprocess.run(
         [sys.executable, "run.py", "test", "-q", "-p", "no:cacheprovider", *layers],
         cwd=project.path,
-        env=project_environment(),
+        env=environment,
         capture_output=True,
         text=True,
-        timeout=1200,
+        timeout=1800 if answers == CLASS_SERVER_VARIANT else 1200,
     )
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

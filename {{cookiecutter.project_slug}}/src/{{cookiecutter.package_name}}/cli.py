@@ -300,6 +300,50 @@ def checkpoint_part(say):
     return parse
 
 
+# --- class server: the teacher's shared lab book ---------------------------------------------
+
+
+def class_server(args) -> None:
+    from {{ cookiecutter.package_name }}.workshop.class_server import ClassServerProblem, open_class_server
+
+    check_ports_free(args.host, {"class-server": args.port})
+    try:
+        open_class_server(get_settings(), args)
+    except ClassServerProblem as problem:
+        sys.exit(str(problem))
+
+
+def add_class_server(commands, settings) -> None:
+    server = commands.add_parser(
+        "class-server",
+        help="(teacher) open a shared lab book for the class: PostgreSQL, one account each",
+    )
+    server.add_argument(
+        "--roster", required=True, help="CSV file with a header `username,password`"
+    )
+    server.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help=HOST_HELP + "; 0.0.0.0 opens it to the classroom's network",
+    )
+    server.add_argument("--port", type=port, default=5050, help="(default: %(default)s)")
+    server.add_argument(
+        "--allowed-hosts",
+        default=settings.class_allowed_hosts,
+        help="extra names or addresses learners type, comma-separated (CLASS_ALLOWED_HOSTS)",
+    )
+    server.add_argument(
+        "--workers", type=number_type(int, 1, 16), default=2, help="processes (default: 2)"
+    )
+    server.add_argument(
+        "--wait",
+        type=number_type(float, 1),
+        default=300,
+        help="seconds to wait for the server to be ready (default: 300)",
+    )
+    server.set_defaults(run=class_server)
+
+
 # --- The parser ----------------------------------------------------------------------------
 
 
@@ -354,6 +398,7 @@ def parser() -> argparse.ArgumentParser:
     )
     everything.set_defaults(run=up)
     add_workshop_commands(commands)
+    add_class_server(commands, settings)
     return main_parser
 
 

@@ -4,11 +4,12 @@ This is the only module that reads environment variables (or the `.env` file). E
 asks `get_settings()`, and tests hand the code a `Settings(...)` of their own.
 """
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -53,10 +54,6 @@ class Settings(BaseSettings):
     champion_alias: str = Field("champion", description="Alias of the model the kitchen serves.")
     lab_host: str = "127.0.0.1"
     lab_port: int = Field(5000, ge=1, le=65535)
-    # MLflow reads these two from the environment itself; they are here so that the doctor can
-    # try the same login against a class server (and so that .env may hold them).
-    mlflow_tracking_username: str = Field("", description="Your account on the class server.")
-    mlflow_tracking_password: SecretStr = Field(SecretStr(""), description="Its password.")
 
     # The kitchen (FastAPI)
     kitchen_host: str = "127.0.0.1"
@@ -74,8 +71,69 @@ class Settings(BaseSettings):
     )
     kitchen_timeout_seconds: float = Field(5.0, gt=0, description="How long the shop waits.")
 
+    # --- class server: a learner's account on the teacher's shared lab ---
+    mlflow_tracking_username: str | None = Field(
+        None, description="Your account on the class server (the teacher gives it)."
+    )
+    mlflow_tracking_password: SecretStr | None = Field(
+        None, description="Your password on the class server."
+    )
+
+    # --- class server: the teacher's side (`{{ cookiecutter.package_name }} class-server`) ---
+    # Secrets come only from the environment (or the git-ignored .env); nothing writes them to
+    # a file of the project.
+    class_database_uri: SecretStr | None = Field(
+        None, description="PostgreSQL URI of the class lab book: postgresql://user:pw@host/db."
+    )
+    class_auth_database_uri: SecretStr | None = Field(
+        None, description="Where accounts live (default: SQLite in CLASS_STATE_DIR)."
+    )
+    class_admin_username: str = Field("teacher", description="The class server's admin.")
+    class_admin_password: SecretStr | None = Field(
+        None, description="The admin's password (12 characters or more)."
+    )
+    class_secret_key: SecretStr | None = Field(
+        None, description="Signs the server's web forms; a random one is made when unset."
+    )
+    class_allowed_hosts: str = Field(
+        "", description="Extra host names learners type to reach the server, comma-separated."
+    )
+    class_artifacts_destination: str | None = Field(
+        None, description="Where the class server stores files, e.g. s3://bucket/path."
+    )
+    class_state_dir: Path = Field(
+        PROJECT_ROOT / ".class-server",
+        description="The class server's own files (git-ignored): accounts, passwords, models.",
+    )
+
+    @model_validator(mode="after")
+    def give_each_learner_their_own_names(self):
+        """On a class server, each learner's experiment and model carry their account name.
+
+        Everyone can read everything there, but only the creator may change an experiment or a
+        model: two learners sharing one name would block each other.
+        """
+        user = self.mlflow_tracking_username
+        if user:
+            for field in ("experiment_name", "model_name"):
+                if field not in self.model_fields_set:
+                    setattr(self, field, f"{getattr(self, field)}-{user}")
+        return self
+
+    def lend_credentials_to_mlflow(self) -> None:
+        """Hand the class server account to MLflow, which reads it from the environment only.
+
+        (A value in .env reaches these settings but not os.environ, so MLflow would miss it.)
+        """
+        if self.mlflow_tracking_username and self.mlflow_tracking_password:
+            os.environ.setdefault("MLFLOW_TRACKING_USERNAME", self.mlflow_tracking_username)
+            secret = self.mlflow_tracking_password.get_secret_value()
+            os.environ.setdefault("MLFLOW_TRACKING_PASSWORD", secret)
+
 
 @lru_cache
 def get_settings() -> Settings:
     """Return the settings, read once per process."""
-    return Settings()
+    settings = Settings()
+    settings.lend_credentials_to_mlflow()
+    return settings

@@ -224,7 +224,8 @@ def check_lab_login(base: str, uri: str, settings: Settings) -> Finding:
     """Ask the server for one experiment, with the login MLflow would send (if any)."""
     login = None
     if settings.mlflow_tracking_username:
-        password = settings.mlflow_tracking_password.get_secret_value()
+        secret = settings.mlflow_tracking_password
+        password = secret.get_secret_value() if secret else ""
         login = (settings.mlflow_tracking_username, password)
     try:
         answer = httpx.get(

@@ -703,6 +703,124 @@ MESSAGES = {
         "en": "Done: the project is where it should be at the end of part {part}.",
         "fr": "Terminé : le projet est là où il doit être à la fin de la partie {part}.",
     },
+    # --- class server ---
+    "class_no_database": {
+        "en": "The class server needs a PostgreSQL database, and CLASS_DATABASE_URI is not set. "
+        "Install PostgreSQL (Debian/Ubuntu: `sudo apt install postgresql`; macOS: `brew install "
+        "postgresql@15`; Windows: the installer from postgresql.org), create a user and a "
+        "database for the class, then set CLASS_DATABASE_URI=postgresql://USER:PASSWORD@HOST:5432"
+        "/DATABASE in your shell or in .env. An existing PostgreSQL server works too: point the "
+        "same setting at it.",
+        "fr": "Le serveur de classe a besoin d'une base PostgreSQL, et CLASS_DATABASE_URI n'est "
+        "pas renseignée. Installez PostgreSQL (Debian/Ubuntu : `sudo apt install postgresql` ; "
+        "macOS : `brew install postgresql@15` ; Windows : l'installeur de postgresql.org), "
+        "créez un utilisateur et une base pour la classe, puis renseignez "
+        "CLASS_DATABASE_URI=postgresql://UTILISATEUR:MOT_DE_PASSE@HOTE:5432/BASE dans votre "
+        "terminal ou dans .env. Un serveur PostgreSQL existant convient aussi : pointez ce même "
+        "réglage vers lui.",
+    },
+    "class_not_postgres": {
+        "en": "CLASS_DATABASE_URI starts with '{scheme}://', but the class server runs on "
+        "PostgreSQL: use postgresql://USER:PASSWORD@HOST:5432/DATABASE.",
+        "fr": "CLASS_DATABASE_URI commence par '{scheme}://', mais le serveur de classe tourne "
+        "sur PostgreSQL : utilisez postgresql://UTILISATEUR:MOT_DE_PASSE@HOTE:5432/BASE.",
+    },
+    "class_no_driver": {
+        "en": "The class server lacks a package: '{driver}' is missing. Add the "
+        'class extra to the project: `uv pip install -e ".[class]"` (or `pip install -e '
+        '".[class]"`), then run the command again.',
+        "fr": "Il manque un paquet au serveur de classe : '{driver}'. "
+        'Ajoutez l\'extra class au projet : `uv pip install -e ".[class]"` (ou `pip install '
+        '-e ".[class]"`), puis relancez la commande.',
+    },
+    "class_admin_password": {
+        "en": "Set CLASS_ADMIN_PASSWORD (at least {size} characters) in your shell or in .env: "
+        "it becomes the class server's admin password the first time it starts.",
+        "fr": "Renseignez CLASS_ADMIN_PASSWORD (au moins {size} caractères) dans votre terminal "
+        "ou dans .env : il devient le mot de passe d'administration du serveur de classe à son "
+        "premier démarrage.",
+    },
+    "class_roster_missing": {
+        "en": "There is no roster file at {path}. Write one with a header line `username,"
+        "password` and one learner per line (the password may be left empty).",
+        "fr": "Il n'y a pas de liste de classe à {path}. Écrivez-en une avec une ligne d'en-tête "
+        "`username,password` et un élève par ligne (le mot de passe peut rester vide).",
+    },
+    "class_roster_no_username": {
+        "en": "The roster {path} has no 'username' column: its first line must name the "
+        "columns, e.g. `username,password`.",
+        "fr": "La liste {path} n'a pas de colonne 'username' : sa première ligne doit nommer "
+        "les colonnes, par exemple `username,password`.",
+    },
+    "class_roster_empty": {
+        "en": "The roster {path} names no learner: add one line per learner under the header.",
+        "fr": "La liste {path} ne nomme aucun élève : ajoutez une ligne par élève sous l'en-tête.",
+    },
+    "class_roster_bad_username": {
+        "en": "Line {line} of the roster: {name!r} is not a usable account name (2 to 64 "
+        "letters, digits, dots, dashes or underscores, starting with a letter or digit).",
+        "fr": "Ligne {line} de la liste : {name!r} n'est pas un nom de compte utilisable (2 à 64 "
+        "lettres, chiffres, points, tirets ou soulignés, en commençant par une lettre ou un "
+        "chiffre).",
+    },
+    "class_roster_duplicate": {
+        "en": "Line {line} of the roster: the account {name!r} is already listed above.",
+        "fr": "Ligne {line} de la liste : le compte {name!r} figure déjà plus haut.",
+    },
+    "class_roster_short_password": {
+        "en": "Line {line} of the roster: the password of {name!r} is shorter than {size} "
+        "characters. Make it longer, or leave it empty to have one generated.",
+        "fr": "Ligne {line} de la liste : le mot de passe de {name!r} fait moins de {size} "
+        "caractères. Allongez-le, ou laissez-le vide pour qu'il soit généré.",
+    },
+    "class_no_wildcard": {
+        "en": "'*' is not accepted in CLASS_ALLOWED_HOSTS or --allowed-hosts: it would let any "
+        "web page reach the class server. Name the addresses learners type, e.g. "
+        "192.168.1.20,teacher-laptop.",
+        "fr": "'*' n'est pas accepté dans CLASS_ALLOWED_HOSTS ni --allowed-hosts : n'importe "
+        "quelle page web pourrait joindre le serveur de classe. Nommez les adresses que tapent "
+        "les élèves, par exemple 192.168.1.20,portable-prof.",
+    },
+    "class_server_failed": {
+        "en": "The class server did not start (its messages are above). Check that PostgreSQL "
+        "runs and that CLASS_DATABASE_URI names a database this user may write to.",
+        "fr": "Le serveur de classe n'a pas démarré (ses messages sont au-dessus). Vérifiez que "
+        "PostgreSQL tourne et que CLASS_DATABASE_URI désigne une base où cet utilisateur peut "
+        "écrire.",
+    },
+    "class_account_failed": {
+        "en": "The class server refused to create the account {name!r} (HTTP {status}). Is "
+        "CLASS_ADMIN_PASSWORD the admin password chosen the first time the server started?",
+        "fr": "Le serveur de classe a refusé de créer le compte {name!r} (HTTP {status}). "
+        "CLASS_ADMIN_PASSWORD est-il bien le mot de passe d'administration choisi au premier "
+        "démarrage du serveur ?",
+    },
+    "class_server_open": {
+        "en": "\nThe class server is open at {url} (admin: {admin}).\n"
+        "Accounts: {created} created, {kept} already there. New passwords are in {passwords} "
+        "(only you can read it; never commit it).\n"
+        "Addresses accepted: {hosts}.\n"
+        "Each learner writes in their .env:\n"
+        "  MLFLOW_TRACKING_URI={url}\n  MLFLOW_TRACKING_USERNAME=<their account>\n"
+        "  MLFLOW_TRACKING_PASSWORD=<their password>\n"
+        "Press Ctrl-C to close the class server.\n",
+        "fr": "\nLe serveur de classe est ouvert à {url} (admin : {admin}).\n"
+        "Comptes : {created} créés, {kept} déjà présents. Les nouveaux mots de passe sont dans "
+        "{passwords} (vous seul pouvez le lire ; ne le commitez jamais).\n"
+        "Adresses acceptées : {hosts}.\n"
+        "Chaque élève écrit dans son .env :\n"
+        "  MLFLOW_TRACKING_URI={url}\n  MLFLOW_TRACKING_USERNAME=<son compte>\n"
+        "  MLFLOW_TRACKING_PASSWORD=<son mot de passe>\n"
+        "Ctrl-C ferme le serveur de classe.\n",
+    },
+    "class_server_stopped": {
+        "en": "The class server stopped by itself (its messages are above).",
+        "fr": "Le serveur de classe s'est arrêté de lui-même (ses messages sont au-dessus).",
+    },
+    "class_server_closing": {
+        "en": "\nClosing the class server...",
+        "fr": "\nFermeture du serveur de classe...",
+    },
 }
 
 
