@@ -149,6 +149,6 @@ def test_the_kitchen_image_serves_the_champion(kitchen_python, lab_server, setti
         dish = httpx.post(f"{url}/predict", json=order, timeout=30)
         assert dish.status_code == 200, dish.text
         assert isinstance(dish.json()["prediction"], float)
-        assert dish.json()["model_version"] == champion.version
+        assert dish.json()["model_version"] == str(champion.version)
     finally:
         stop(kitchen)
