@@ -301,3 +301,20 @@ def test_gitignore_keeps_secrets_lab_books_and_environments_out(plain_project):
     lines = set(plain_project.read(".gitignore").splitlines())
     assert {"mlflow.db", "mlruns/", "mlartifacts/", ".env", ".venv/", "venv/"} <= lines
     assert "!.env.example" in lines
+
+
+# --- The template's own Makefile -----------------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_template_makefile_lists_its_targets_and_calls_run_py():
+    """It shows help by default, and each target only calls `python3 run.py ...`."""
+    targets = ["demo", "test", "test-fast", "docs", "lint"]
+    shown = subprocess.run(["make"], cwd=TEMPLATE, capture_output=True, text=True, timeout=60)
+    assert all(f"make {target} " in shown.stdout for target in targets), shown.stdout
+    for target in targets:
+        dry = subprocess.run(
+            ["make", "-n", target], cwd=TEMPLATE, capture_output=True, text=True, timeout=60
+        )
+        commands = dry.stdout.strip().splitlines()
+        assert commands and all(line.startswith("python3 run.py ") for line in commands), target
