@@ -50,12 +50,13 @@ def plain_project(tmp_path_factory) -> Baked:
 @pytest.fixture(scope="module")
 def docker_projects(tmp_path_factory) -> list[Baked]:
     """One Docker (and CI) project per Python version; the other answers do not touch them."""
+    languages = ["en", "fr", "en"]
     return [
-        bake_into(tmp_path_factory.mktemp(f"docker-{version}"), {"docker": "yes", **answers})
-        for version, answers in (
-            (version, {"python_version": version, "language": language})
-            for version, language in zip(PYTHON_VERSIONS, ["en", "fr", "en"], strict=True)
+        bake_into(
+            tmp_path_factory.mktemp(f"docker-{version}"),
+            {"docker": "yes", "python_version": version, "language": language},
         )
+        for version, language in zip(PYTHON_VERSIONS, languages, strict=True)
     ]
 
 
