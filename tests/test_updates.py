@@ -19,10 +19,8 @@ LEFT_BEHIND = shutil.ignore_patterns(
 # Commits made here carry this identity, whatever git knows of the machine's user.
 AUTHOR = ["-c", "user.name=Template test", "-c", "user.email=test@localhost"]
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("git") is None, reason="cruft needs git"),
-]
+# About 7 s on an idle 2-core machine (three bakes and a patch): part of the quick suite.
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="cruft needs git")
 
 
 def git(folder: Path, *arguments: str) -> str:
