@@ -4,6 +4,8 @@
                            and shop window (trains a first model on the way)
     python3 run.py test    run the template's tests (every option baked, projects installed
                            and run for real); pytest options may follow, e.g. -m "not slow"
+    python3 run.py lint    check the template's own code with ruff (lint and format)
+    python3 run.py docs    build the documentation site into site/ (mkdocs, strict)
 
 Both create `.venv/` on first use and install the template's tools in it (with uv; uv itself
 is installed into `.venv` by pip when it is not already on the machine).
@@ -58,15 +60,25 @@ def demo(options: list[str]) -> int:
     return run(sys.executable, "run.py", "up", cwd=project)
 
 
+def lint() -> int:
+    """ruff on the template's own code (the baked project is linted after baking, by the tests)."""
+    checked = run(BIN / "ruff", "check", ".")
+    return run(BIN / "ruff", "format", "--check", ".") or checked
+
+
 def main() -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - said in words to people with an older Python
         sys.exit(f"The template needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
-    if len(sys.argv) < 2 or sys.argv[1] not in ("demo", "test"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("demo", "test", "lint", "docs"):
         sys.exit(__doc__)
     command, rest = sys.argv[1], sys.argv[2:]
     install()
     if command == "demo":
         sys.exit(demo(rest))
+    if command == "lint":
+        sys.exit(lint())
+    if command == "docs":
+        sys.exit(run(BIN / "mkdocs", "build", "--strict", *rest))
     sys.exit(run(PYTHON, "-m", "pytest", *rest))
 
 

@@ -7,6 +7,7 @@ JSON literals (`|tojson`) so that nothing a person typed can run as code.
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 ANSWERS = json.loads({{ cookiecutter | tojson | tojson }})
@@ -19,7 +20,10 @@ SAVED_ANSWERS = (
 )
 
 OPTIONAL_PARTS = {
-    "docker": ["compose.yaml", "docker", ".dockerignore"],
+    "docker": [
+        "compose.yaml", "compose.scaled.yaml", "docker", ".dockerignore",
+        "tests/test_kitchen_image.py",
+    ],
     "ci_workflow": [".github"],
 }
 
@@ -189,6 +193,67 @@ def save_reference_code():
             REFERENCE / "src" / ANSWERS["package_name"] / part,
             ignore=shutil.ignore_patterns("__pycache__"),
         )
+# --- Git ----------------------------------------------------------------------------------------
+# The project starts as a git repository with one commit, so a learner's first change shows as a
+# diff and `cruft update` can later apply the template's changes. Nothing here may stop the bake:
+# without git, or when git fails, one line says so and the project is still complete.
+
+# Used for the first commit only, and only when git knows no name or e-mail (a fresh machine):
+# it is passed on that one command line, never written to any git config.
+TEMPLATE_AUTHOR = {"user.name": "ML Restaurant template", "user.email": "template@localhost"}
+
+GIT_SKIPPED = {
+    "en": "(git: {reason}; the project is complete, but not a git repository yet.)",
+    "fr": "(git : {reason} ; le projet est complet, mais n'est pas encore un dépôt git.)",
+}
+GIT_REASONS = {
+    "missing": {"en": "not installed", "fr": "non installé"},
+    "inside": {
+        "en": "the folder is already inside a git repository, left as it is",
+        "fr": "le dossier est déjà dans un dépôt git, laissé tel quel",
+    },
+    "failed": {"en": "'{command}' failed", "fr": "« {command} » a échoué"},
+}
+
+
+def git(*arguments, check=True):
+    return subprocess.run(
+        ["git", *arguments], cwd=PROJECT, capture_output=True, text=True, check=check, timeout=60
+    )
+
+
+def author_options():
+    """`-c user.name=... -c user.email=...` for what git does not know yet, else nothing."""
+    options = []
+    for key, value in TEMPLATE_AUTHOR.items():
+        if not git("config", "--get", key, check=False).stdout.strip():
+            options += ["-c", f"{key}={value}"]
+    return options
+
+
+def make_first_commit():
+    """Turn the project into a git repository holding one commit of every baked file."""
+    language = ANSWERS["language"]
+    if shutil.which("git") is None:
+        return GIT_REASONS["missing"][language]
+    if git("rev-parse", "--is-inside-work-tree", check=False).returncode == 0:
+        return GIT_REASONS["inside"][language]
+    commit = [*author_options(), "-c", "commit.gpgsign=false", "commit", "--quiet",
+              "--no-verify", "-m", "Baked from the ML Restaurant template"]
+    steps = [
+        ("init", ["init", "--quiet"]),
+        # The branch is "main", whatever this git's own default is.
+        ("symbolic-ref", ["symbolic-ref", "HEAD", "refs/heads/main"]),
+        ("add", ["add", "--all"]),
+        ("commit", commit),
+    ]
+    for name, step in steps:
+        try:
+            git(*step)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
+            shutil.rmtree(PROJECT / ".git", ignore_errors=True)  # no half-made repository left
+            return GIT_REASONS["failed"][language].format(command=f"git {name}")
+    return None
 
 
 def print_next_steps():
@@ -217,6 +282,9 @@ def main():
     save_answers()
     build_notebooks()
     save_reference_code()
+    problem = make_first_commit()
+    if problem:
+        print(GIT_SKIPPED[ANSWERS["language"]].format(reason=problem))
     print_next_steps()
 
 

@@ -41,11 +41,11 @@ class Baked:
         return (self.path / relative).read_text(encoding="utf-8")
 
     def files(self) -> set[str]:
-        """Every file of the project, as paths relative to its folder."""
+        """Every file of the project, as paths relative to its folder (git's own files aside)."""
         return {
             path.relative_to(self.path).as_posix()
             for path in self.path.rglob("*")
-            if path.is_file()
+            if path.is_file() and ".git" not in path.relative_to(self.path).parts
         }
 
 

@@ -14,10 +14,14 @@ COMBINATIONS = every_combination()
 # The exact files of every baked project; {package} is the package name.
 ALWAYS = {
     ".cookiecutter.json",
+    ".devcontainer/devcontainer.json",
     ".env.example",
+    ".gitattributes",
     ".gitignore",
+    ".pre-commit-config.yaml",
     ".streamlit/config.toml",
     "MLproject",
+    "LICENSE",
     "Makefile",
     "README.md",
     "pyproject.toml",
@@ -70,6 +74,7 @@ ALWAYS = {
     "tests/test_checkpoint.py",
     "tests/test_data.py",
     "tests/test_doctor.py",
+    "tests/test_devcontainer.py",
     "tests/test_kitchen.py",
     "tests/test_kitchen_live.py",
     "tests/test_lab.py",
@@ -91,7 +96,15 @@ REFERENCE_PARTS = (
     "src/{package}/shop/",
 )
 ALWAYS |= {f".workshop/reference/{path}" for path in ALWAYS if path.startswith(REFERENCE_PARTS)}
-WITH_DOCKER = {"compose.yaml", "docker/Dockerfile", ".dockerignore"}
+WITH_DOCKER = {
+    ".dockerignore",
+    "compose.yaml",
+    "compose.scaled.yaml",
+    "docker/Dockerfile",
+    "docker/kitchen-requirements.txt",
+    "docker/nginx.conf",
+    "tests/test_kitchen_image.py",
+}
 WITH_CI = {".github/workflows/ci.yml"}
 
 # Jinja left unrendered; GitHub's own `${{ }}` expressions are meant to stay.
@@ -166,7 +179,7 @@ def test_python_version_reaches_every_place_it_sets(baked_projects):
         if project.answers["ci_workflow"] == "yes":
             assert f'python-version: ["{version}"]' in project.read(".github/workflows/ci.yml")
         if project.answers["docker"] == "yes":
-            assert f"ARG PYTHON_VERSION={version}" in project.read("docker/Dockerfile")
+            assert f"FROM python:{version}." in project.read("docker/Dockerfile")
 
 
 def test_notebooks_follow_language_and_edition(baked_projects):
