@@ -33,6 +33,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 from serving import JSON, Server, free_port  # noqa: E402
 
+from {{ cookiecutter.package_name }}.catering import MAX_ROWS  # noqa: E402
 from {{ cookiecutter.package_name }}.catering.banquet import score_table, spark_is_installed  # noqa: E402
 from {{ cookiecutter.package_name }}.catering.tables import write_orders  # noqa: E402
 from {{ cookiecutter.package_name }}.kitchen.model import load  # noqa: E402
@@ -44,9 +45,9 @@ from {{ cookiecutter.package_name }}.settings import Settings  # noqa: E402
 KITCHEN = "{{ cookiecutter.package_name }}.kitchen.app:create_app"
 
 
-def timed(action) -> tuple[float, object]:
+def timed(action, *arguments) -> tuple[float, object]:
     started = time.perf_counter()
-    result = action()
+    result = action(*arguments)
     return time.perf_counter() - started, result
 
 
@@ -109,8 +110,8 @@ def main() -> None:
     options.add_argument("--master", default="local[2]", help="Spark master (default: local[2])")
     arguments = options.parse_args()
     sizes = sorted(set(arguments.sizes))
-    if sizes[0] < 1 or sizes[-1] > 20_000_000:
-        options.error("--sizes must be between 1 and 20,000,000 rows")
+    if sizes[0] < 1 or sizes[-1] > MAX_ROWS:
+        options.error(f"--sizes must be between 1 and {MAX_ROWS:,} rows")
 
     with tempfile.TemporaryDirectory() as folder:
         lab = Path(folder)
@@ -131,7 +132,7 @@ def main() -> None:
         }
         seconds: dict[str, dict[int, float]] = {"pandas, in process": {}}
         for size, table in tables.items():
-            seconds["pandas, in process"][size], _ = timed(lambda: with_pandas(pipeline, table))
+            seconds["pandas, in process"][size], _ = timed(with_pandas, pipeline, table)
 
         print("Starting the kitchen...", flush=True)
         kitchen = start_kitchen(environment)
@@ -140,7 +141,7 @@ def main() -> None:
         try:
             for size, table in tables.items():
                 print(f"Kitchen: {size:,} rows...", flush=True)
-                took, dishes = timed(lambda: with_kitchen(url, table))
+                took, dishes = timed(with_kitchen, url, table)
                 assert dishes == size, f"the kitchen returned {dishes} dishes for {size} orders"
                 seconds["kitchen, /predict/batch"][size] = took
         finally:
@@ -150,14 +151,12 @@ def main() -> None:
         if spark_is_installed():
             print("Opening Spark once (Java starts)...", flush=True)
             warm_up = write_orders(lab / "warm-up.parquet", 1000, seed=1).path
-            java_start, _ = timed(lambda: with_spark(settings, warm_up, arguments.master))
+            java_start, _ = timed(with_spark, settings, warm_up, arguments.master)
             label = f"spark {arguments.master}"
             seconds[label] = {}
             for size, table in tables.items():
                 print(f"Spark: {size:,} rows...", flush=True)
-                seconds[label][size], _ = timed(
-                    lambda: with_spark(settings, table, arguments.master)
-                )
+                seconds[label][size], _ = timed(with_spark, settings, table, arguments.master)
         else:
             print('Spark skipped: pyspark is not installed (uv pip install -e ".[spark]").')
     report(sizes, seconds, java_start)

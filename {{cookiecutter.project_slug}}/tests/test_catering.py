@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import {{ cookiecutter.package_name }}.catering.banquet as banquet_module
 import {{ cookiecutter.package_name }}.catering.tables as tables
 from {{ cookiecutter.package_name }}.catering.banquet import PREDICTION, score_table
 from {{ cookiecutter.package_name }}.catering.tables import TableProblem, write_orders
@@ -190,9 +191,7 @@ def test_score_batch_refuses_an_unknown_master(orders_csv, capsys):
 
 def test_score_batch_without_spark_says_how_to_add_it(orders_csv, monkeypatch, capsys):
     """Without pyspark, it says which extra to install instead of failing on an import."""
-    monkeypatch.setattr(
-        "{{ cookiecutter.package_name }}.catering.banquet.spark_is_installed", lambda: False
-    )
+    monkeypatch.setattr(banquet_module, "spark_is_installed", lambda: False)
     said = refusal(["score-batch", str(orders_csv), str(orders_csv.parent / "d.parquet")], capsys)
     assert '.[spark]"' in said
 

@@ -296,7 +296,7 @@ def score_batch(args) -> None:
 
 
 def add_catering_commands(commands) -> None:
-    from {{ cookiecutter.package_name }}.catering.tables import MAX_ROWS
+    from {{ cookiecutter.package_name }}.catering import MAX_ROWS
 
     making = commands.add_parser(
         "make-data", help="write a large table of orders (.csv or .parquet) from the generator"

@@ -12,3 +12,6 @@ champion, checked by the kitchen's own rules before anything is opened.
 Imports flow one way: catering -> kitchen (its list of trusted model types) -> lab.registry.
 Spark is optional (`pip install -e ".[spark]"`): nothing here imports it until it is needed.
 """
+
+# Here, not in tables.py, so the command line can show it without importing pandas.
+MAX_ROWS = 20_000_000  # about 1 GB of CSV: beyond that, write several files

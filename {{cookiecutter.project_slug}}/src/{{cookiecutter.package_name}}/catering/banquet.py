@@ -284,4 +284,3 @@ def score_table(
         finally:
             spark.stop()
     return Banquet(rows, version, time.perf_counter() - started, output)
-

@@ -19,12 +19,12 @@ import pyarrow as pa
 import pyarrow.dataset
 import pyarrow.parquet as pq
 
+from {{ cookiecutter.package_name }}.catering import MAX_ROWS
 from {{ cookiecutter.package_name }}.data import make_dataset
 from {{ cookiecutter.package_name }}.menu import FEATURES, TARGET, ingredients
 from {{ cookiecutter.package_name }}.workshop.messages import say
 
 CHUNK_ROWS = 100_000  # about 10 MB of orders in memory at a time
-MAX_ROWS = 20_000_000  # about 1 GB of CSV: beyond that, write several files
 FORMATS = (".csv", ".parquet")
 
 

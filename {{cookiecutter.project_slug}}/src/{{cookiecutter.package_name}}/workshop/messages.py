@@ -569,8 +569,7 @@ MESSAGES = {
         "préparés par la version {version} du modèle.",
     },
     "banquet_check_ok": {
-        "en": "every order of the village got its dish, and the dishes tasted here match "
-        "Spark's.",
+        "en": "every order of the village got its dish, and the dishes tasted here are Spark's.",
         "fr": "chaque commande du village a eu son plat, et les plats goûtés ici sont ceux de "
         "Spark.",
     },
