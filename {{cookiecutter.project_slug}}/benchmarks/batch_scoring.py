@@ -76,13 +76,22 @@ def with_spark(settings: Settings, table: Path, master: str) -> int:
     return banquet.rows
 
 
+class PatientServer(Server):
+    """serving.py's Server, waiting longer for the first answer: on a busy machine, importing
+    the kitchen and fetching the champion can take minutes."""
+
+    def wait_for_first_answer(self, started: float, seconds: float = 600) -> float:
+        return super().wait_for_first_answer(started, seconds)
+
+
 def start_kitchen(environment: dict[str, str]) -> Server:
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", KITCHEN, "--factory", "--port", str(port)]
     command += ["--host", "127.0.0.1", "--log-level", "warning"]
     url = f"http://127.0.0.1:{port}/predict"
     # Server waits for a first answer to one order; the batches are sent by `with_kitchen`.
-    return Server("kitchen", command, environment, url, example_order().model_dump(mode="json"), {})
+    order = example_order().model_dump(mode="json")
+    return PatientServer("kitchen", command, environment, url, order, {})
 
 
 def report(sizes: list[int], seconds: dict[str, dict[int, float]], java_start: float | None):

@@ -14,13 +14,25 @@ import pytest
 
 import {{ cookiecutter.package_name }}.catering.banquet as banquet_module
 import {{ cookiecutter.package_name }}.catering.tables as tables
-from {{ cookiecutter.package_name }}.catering.banquet import PREDICTION, score_table
+from {{ cookiecutter.package_name }}.catering.banquet import (
+    PREDICTION,
+    fetch_checked_champion,
+    score_table,
+)
 from {{ cookiecutter.package_name }}.catering.tables import TableProblem, write_orders
 from {{ cookiecutter.package_name }}.cli import main
 from {{ cookiecutter.package_name }}.data import make_dataset
 from {{ cookiecutter.package_name }}.menu import FEATURES, TARGET
 
+from .test_kitchen import PLANTED, plant_champion
+
 SPARK_MASTER = "local[2]"
+
+
+@pytest.fixture(autouse=True)
+def in_english(fresh_settings):
+    """The messages are checked in English, whatever the workshop's language."""
+    fresh_settings.setenv("LANGUAGE", "en")
 
 
 def read_table(path) -> pd.DataFrame:
@@ -194,6 +206,18 @@ def test_score_batch_without_spark_says_how_to_add_it(orders_csv, monkeypatch, c
     monkeypatch.setattr(banquet_module, "spark_is_installed", lambda: False)
     said = refusal(["score-batch", str(orders_csv), str(orders_csv.parent / "d.parquet")], capsys)
     assert '.[spark]"' in said
+
+
+@pytest.mark.parametrize("log_model", PLANTED)
+def test_planted_champion_is_refused_before_spark_sees_it(log_model, empty_lab, tmp_path):
+    """The champion is opened with the kitchen's own check first: a model that would run code
+    is refused in words, unopened, and no Spark worker ever receives it."""
+    marker = tmp_path / "code-ran"
+    plant_champion(empty_lab, lambda: log_model(marker))
+    with pytest.raises(TableProblem) as refused:
+        fetch_checked_champion(empty_lab, tmp_path / "model")
+    assert "does not trust" in str(refused.value)
+    assert not marker.exists()
 
 
 # --- score-batch on a real Spark, local mode ---

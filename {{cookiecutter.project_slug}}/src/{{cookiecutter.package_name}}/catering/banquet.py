@@ -203,12 +203,12 @@ def fetch_checked_champion(settings: Settings, folder: Path):
     """
     champion = find_champion(settings)
     if champion is None:
-        raise TableProblem(say("no_champion"))
+        raise TableProblem(say("no_champion", settings.language))
     files = download_model(settings, champion.version, folder)
     try:
         pipeline = open_model_folder(files)
     except UntrustedModel:
-        raise TableProblem(say("untrusted_model")) from None
+        raise TableProblem(say("untrusted_model", settings.language)) from None
     return champion.version, files, pipeline
 
 
