@@ -81,7 +81,11 @@ class PatientServer(Server):
     the kitchen and fetching the champion can take minutes."""
 
     def wait_for_first_answer(self, started: float, seconds: float = 600) -> float:
-        return super().wait_for_first_answer(started, seconds)
+        try:
+            return super().wait_for_first_answer(started, seconds)
+        except SystemExit:
+            self.process.kill()  # a kitchen that never answered must not outlive the benchmark
+            raise
 
 
 def start_kitchen(environment: dict[str, str]) -> Server:
