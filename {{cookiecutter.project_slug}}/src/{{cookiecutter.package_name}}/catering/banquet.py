@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from mlflow.exceptions import MlflowException
 
 from {{ cookiecutter.package_name }}.catering.tables import (
     TableProblem,
@@ -201,10 +202,14 @@ def fetch_checked_champion(settings: Settings, folder: Path):
 
     Returns (version, model folder, pipeline). The folder is the very copy Spark will load.
     """
-    champion = find_champion(settings)
-    if champion is None:
-        raise TableProblem(say("no_champion", settings.language))
-    files = download_model(settings, champion.version, folder)
+    try:
+        champion = find_champion(settings)
+        if champion is None:
+            raise TableProblem(say("no_champion", settings.language))
+        files = download_model(settings, champion.version, folder)
+    except MlflowException:
+        uri = settings.mlflow_tracking_uri
+        raise TableProblem(say("lab_unreachable", settings.language, uri=uri)) from None
     try:
         pipeline = open_model_folder(files)
     except UntrustedModel:
