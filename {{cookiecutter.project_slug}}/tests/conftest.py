@@ -2,6 +2,7 @@
 and the shop window's pages."""
 
 import contextlib
+import os
 import socket
 import threading
 import time
@@ -100,6 +101,21 @@ def fresh_settings(monkeypatch):
     get_settings.cache_clear()
     yield monkeypatch
     get_settings.cache_clear()
+
+
+# --- Catering (batch scoring on Spark) ---
+
+
+@pytest.fixture
+def needs_spark():
+    """Skip when pyspark is not installed; fail instead under REQUIRE_SPARK=1 (as in CI)."""
+    from {{ cookiecutter.package_name }}.catering.banquet import spark_is_installed
+
+    if not spark_is_installed():
+        reason = 'pyspark is not installed (add it with `uv pip install -e ".[spark]"`)'
+        if os.environ.get("REQUIRE_SPARK") == "1":
+            pytest.fail(reason + "; REQUIRE_SPARK=1 asks for these tests to run")
+        pytest.skip(reason)
 
 
 # --- The shop window ---

@@ -10,6 +10,8 @@ from nbclient.exceptions import CellExecutionError
 from .conftest import free_port
 
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
+# The banquet notebook runs Apache Spark: only where the `spark` extra is installed.
+SPARK_NOTEBOOKS = {"06_banquet"}
 EDITION = "{{ cookiecutter.edition }}"
 
 
@@ -37,10 +39,18 @@ def test_there_is_at_least_one_notebook():
     assert NOTEBOOKS
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
-def test_notebook_runs(path, private_lab):
+def notebook_cases():
+    for path in NOTEBOOKS:
+        marks = [pytest.mark.spark] if path.stem in SPARK_NOTEBOOKS else []
+        yield pytest.param(path, marks=marks, id=path.stem)
+
+
+@pytest.mark.parametrize("path", notebook_cases())
+def test_notebook_runs(path, private_lab, request):
     """Instructor edition: it runs to the end and its self-check passes.
     Student edition: it stops only on a friendly "exercise not done yet"."""
+    if path.stem in SPARK_NOTEBOOKS:
+        request.getfixturevalue("needs_spark")
     has_exercise = "ExerciseNotDone" in path.read_text() or "answer_given(" in path.read_text()
     if EDITION == "instructor" or not has_exercise:
         notebook = execute(path)

@@ -344,6 +344,81 @@ def add_class_server(commands, settings) -> None:
     server.set_defaults(run=class_server)
 
 
+# --- Catering: whole tables at once (make-data, score-batch) --------------------------------
+
+
+def make_data(args) -> None:
+    from {{ cookiecutter.package_name }}.catering.tables import TableProblem, write_orders
+    from {{ cookiecutter.package_name }}.workshop.messages import say
+
+    started = time.perf_counter()
+    try:
+        table = write_orders(args.output, args.rows, args.seed, args.with_target, args.force)
+    except TableProblem as problem:
+        sys.exit(str(problem))
+    seconds = time.perf_counter() - started
+    columns = ", ".join(table.columns)
+    print(say("batch_written", rows=table.rows, columns=columns, path=table.path, seconds=seconds))
+
+
+def score_batch(args) -> None:
+    from {{ cookiecutter.package_name }}.catering.banquet import score_table
+    from {{ cookiecutter.package_name }}.catering.tables import TableProblem
+    from {{ cookiecutter.package_name }}.workshop.messages import say
+
+    try:
+        banquet = score_table(get_settings(), args.input, args.output, args.master, args.force)
+    except TableProblem as problem:
+        sys.exit(str(problem))
+    speed = banquet.rows / banquet.seconds
+    print(
+        say(
+            "batch_done",
+            rows=banquet.rows,
+            path=banquet.output,
+            seconds=banquet.seconds,
+            speed=speed,
+            version=banquet.version,
+        )
+    )
+
+
+def add_catering_commands(commands) -> None:
+    from {{ cookiecutter.package_name }}.catering import MAX_ROWS
+
+    making = commands.add_parser(
+        "make-data", help="write a large table of orders (.csv or .parquet) from the generator"
+    )
+    making.add_argument("output", type=Path, metavar="OUTPUT", help="a .csv or .parquet file")
+    making.add_argument(
+        "--rows",
+        type=number_type(int, 1, MAX_ROWS),
+        default=1_000_000,
+        help="how many orders (default: %(default)s)",
+    )
+    making.add_argument("--seed", type=number_type(int, 0), default=42)
+    making.add_argument(
+        "--with-target",
+        action="store_true",
+        help="add the true outcome as a last column (the kitchen never receives it)",
+    )
+    making.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
+    making.set_defaults(run=make_data)
+
+    scoring = commands.add_parser(
+        "score-batch", help="score a whole table with the champion on Spark, write Parquet"
+    )
+    scoring.add_argument("input", type=Path, metavar="INPUT", help="a .csv or .parquet table")
+    scoring.add_argument("output", type=Path, metavar="OUTPUT", help="a .parquet folder to write")
+    scoring.add_argument(
+        "--master",
+        default="local[*]",
+        help="Spark master: local[*] (default, this machine's cores), local[2], spark://HOST:7077",
+    )
+    scoring.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
+    scoring.set_defaults(run=score_batch)
+
+
 # --- The parser ----------------------------------------------------------------------------
 
 
@@ -399,6 +474,7 @@ def parser() -> argparse.ArgumentParser:
     everything.set_defaults(run=up)
     add_workshop_commands(commands)
     add_class_server(commands, settings)
+    add_catering_commands(commands)
     return main_parser
 
 

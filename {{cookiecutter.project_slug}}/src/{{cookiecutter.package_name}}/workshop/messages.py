@@ -821,6 +821,144 @@ MESSAGES = {
         "en": "\nClosing the class server...",
         "fr": "\nFermeture du serveur de classe...",
     },
+    # --- batch scoring (catering: make-data, score-batch) ---
+    "batch_unknown_suffix": {
+        "en": "{path}: the name must end in one of {suffixes}, which says the table's format.",
+        "fr": "{path} : le nom doit finir par l'une de ces extensions, {suffixes}, qui dit le "
+        "format du tableau.",
+    },
+    "batch_output_exists": {
+        "en": "{path} already exists: choose another name, or add --force to replace it.",
+        "fr": "{path} existe déjà : choisissez un autre nom, ou ajoutez --force pour le remplacer.",
+    },
+    "batch_output_is_folder": {
+        "en": "{path} is a folder: give the name of a file to write.",
+        "fr": "{path} est un dossier : donnez le nom d'un fichier à écrire.",
+    },
+    "batch_no_such_folder": {
+        "en": "The folder {path} does not exist: create it first, or write somewhere else.",
+        "fr": "Le dossier {path} n'existe pas : créez-le d'abord, ou écrivez ailleurs.",
+    },
+    "batch_rows_out_of_range": {
+        "en": "{rows} rows is not possible: ask for 1 to {maximum} rows.",
+        "fr": "{rows} lignes, ce n'est pas possible : demandez de 1 à {maximum} lignes.",
+    },
+    "batch_written": {
+        "en": "Wrote {rows} orders ({columns}) to {path} in {seconds:.1f} s.",
+        "fr": "{rows} commandes ({columns}) écrites dans {path} en {seconds:.1f} s.",
+    },
+    "batch_no_such_table": {
+        "en": "There is no table at {path}: check the name (make one with `{command} make-data`).",
+        "fr": "Il n'y a pas de tableau à {path} : vérifiez le nom (fabriquez-en un avec "
+        "`{command} make-data`).",
+    },
+    "batch_empty_table": {
+        "en": "{path} holds no orders.",
+        "fr": "{path} ne contient aucune commande.",
+    },
+    "batch_unreadable": {
+        "en": "{path} cannot be read as a Parquet table.",
+        "fr": "{path} ne se lit pas comme un tableau Parquet.",
+    },
+    "batch_wrong_columns": {
+        "en": "{path} does not have the menu's columns. Missing: {missing}. Unknown: {unknown}. "
+        "Expected: {expected} (each once).",
+        "fr": "{path} n'a pas les colonnes du menu. Manquantes : {missing}. Inconnues : "
+        "{unknown}. Attendues : {expected} (chacune une fois).",
+    },
+    "batch_wrong_types": {
+        "en": "{path}: these columns hold the wrong kind of values for the menu: {columns}.",
+        "fr": "{path} : ces colonnes n'ont pas le bon type de valeurs pour le menu : {columns}.",
+    },
+    "batch_orders_refused": {
+        "en": "{path}: some cells are empty, unreadable or outside the menu (cells per column: "
+        "{columns}). The kitchen would refuse those orders: fix them, then try again.",
+        "fr": "{path} : des cases sont vides, illisibles ou hors du menu (cases par colonne : "
+        "{columns}). La cuisine refuserait ces commandes : corrigez-les, puis réessayez.",
+    },
+    "batch_output_not_parquet": {
+        "en": "{path}: the dishes are written as Parquet, so the name must end in .parquet.",
+        "fr": "{path} : les plats sont écrits en Parquet, le nom doit donc finir par .parquet.",
+    },
+    "batch_output_is_input": {
+        "en": "{path} is the table being read: write the dishes under another name.",
+        "fr": "{path} est le tableau qu'on lit : écrivez les plats sous un autre nom.",
+    },
+    "batch_bad_master": {
+        "en": "{master!r} is not a Spark master: use local[*], local[2], spark://HOST:7077, "
+        "yarn or k8s://URL.",
+        "fr": "{master!r} n'est pas un maître Spark : utilisez local[*], local[2], "
+        "spark://HOTE:7077, yarn ou k8s://URL.",
+    },
+    "batch_no_spark": {
+        "en": "Batch scoring runs on Apache Spark, which is not installed. Add it with "
+        '`uv pip install -e ".[spark]"` (or `pip install -e ".[spark]"`); it needs Java 17 '
+        "or 21.",
+        "fr": "Le calcul par lots tourne sur Apache Spark, qui n'est pas installé. Ajoutez-le "
+        'avec `uv pip install -e ".[spark]"` (ou `pip install -e ".[spark]"`) ; il lui faut '
+        "Java 17 ou 21.",
+    },
+    "batch_no_java": {
+        "en": "Spark could not start Java. Install Java 17 or 21 (for example `apt-get install "
+        "openjdk-17-jre-headless`), check that `java -version` answers, then try again.",
+        "fr": "Spark n'a pas pu démarrer Java. Installez Java 17 ou 21 (par exemple `apt-get "
+        "install openjdk-17-jre-headless`), vérifiez que `java -version` répond, puis "
+        "réessayez.",
+    },
+    "batch_spark_failed": {
+        "en": "Spark stopped with an error: {reason}",
+        "fr": "Spark s'est arrêté sur une erreur : {reason}",
+    },
+    "batch_taste_differs": {
+        "en": "Tasting {rows} dishes in this process gave other predictions than Spark's: the "
+        "workers may not run the same packages as this environment.",
+        "fr": "En goûtant {rows} plats dans ce processus, les prédictions diffèrent de celles de "
+        "Spark : les workers n'ont peut-être pas les mêmes paquets que cet environnement.",
+    },
+    "batch_fetching": {
+        "en": "Fetching the champion ({uri}) and checking it with the kitchen's rules...",
+        "fr": "Récupération du champion ({uri}) et contrôle selon les règles de la cuisine...",
+    },
+    "batch_opening_hall": {
+        "en": "Opening the banquet hall: Spark, master {master}...",
+        "fr": "Ouverture de la salle du banquet : Spark, maître {master}...",
+    },
+    "batch_checking": {
+        "en": "Checking every order of {path} against the menu...",
+        "fr": "Contrôle de chaque commande de {path} selon le menu...",
+    },
+    "batch_cooking": {
+        "en": "Cooking {rows} orders with champion version {version}...",
+        "fr": "Préparation de {rows} commandes avec la version {version} du champion...",
+    },
+    "batch_done": {
+        "en": "Served {rows} dishes to {path} in {seconds:.1f} s ({speed:.0f} rows/s), "
+        "cooked by model version {version}.",
+        "fr": "{rows} plats servis dans {path} en {seconds:.1f} s ({speed:.0f} lignes/s), "
+        "préparés par la version {version} du modèle.",
+    },
+    "banquet_check_ok": {
+        "en": "every order of the village got its dish, and the dishes tasted here are Spark's.",
+        "fr": "chaque commande du village a eu son plat, et les plats goûtés ici sont ceux de "
+        "Spark.",
+    },
+    "banquet_check_missing": {
+        "en": "the banquet's dishes are not all there.",
+        "fr": "les plats du banquet ne sont pas tous là.",
+    },
+    "banquet_check_missing_hint": {
+        "en": "run the cell that calls `score_table`, and read its messages.",
+        "fr": "exécutez la cellule qui appelle `score_table`, et lisez ses messages.",
+    },
+    "banquet_check_differs": {
+        "en": "some dishes tasted here differ from Spark's.",
+        "fr": "des plats goûtés ici diffèrent de ceux de Spark.",
+    },
+    "banquet_check_differs_hint": {
+        "en": "Spark's workers must run this very Python and its packages (PYSPARK_PYTHON).",
+        "fr": "les workers de Spark doivent utiliser ce même Python et ses paquets "
+        "(PYSPARK_PYTHON).",
+    },
 }
 
 
