@@ -10,7 +10,6 @@ files they added are never touched. Then the part is proven to work by running i
 
 import filecmp
 import shutil
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -106,12 +105,6 @@ def ensure_champion(settings: Settings) -> str:
     return champion.version
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        return probe.getsockname()[1]
-
-
 class BriefKitchen:
     """The restored kitchen, served for a moment on a free port in this process, then closed."""
 
@@ -120,6 +113,7 @@ class BriefKitchen:
 
         # Imported only now, after the files were restored, so the restored code is what runs.
         from {{ cookiecutter.package_name }}.kitchen.app import create_app
+        from {{ cookiecutter.package_name }}.workshop.restaurant import free_port
 
         port = free_port()
         self.url = f"http://{LOOPBACK}:{port}"
