@@ -2,6 +2,7 @@
 
     python benchmarks/serving.py              # after `python3 run.py test` or `run.py up`
     python benchmarks/serving.py --quick      # 400 requests per level, for a first look
+    python benchmarks/serving.py --kitchen-workers 2   # the kitchen as two processes
 
 It trains a champion in a temporary lab book, starts both servers on free loopback ports, and
 prints side by side: 1-row latency (p50, p99) with one client, 1-row throughput with 8 and 32
@@ -89,7 +90,11 @@ class Server:
         self.process = subprocess.Popen(
             command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        self.cold_start = self.wait_for_first_answer(started)
+        try:
+            self.cold_start = self.wait_for_first_answer(started)
+        except BaseException:  # never answered, or Ctrl-C: leave no server running
+            self.stop()
+            raise
 
     def wait_for_first_answer(self, started: float, seconds: float = 180) -> float:
         async def first():
@@ -181,7 +186,12 @@ def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--requests", type=int, default=2000, help="per load level (min 40)")
     options.add_argument("--quick", action="store_true", help="same as --requests 400")
+    options.add_argument(
+        "--kitchen-workers", type=int, default=1, help="kitchen processes (default 1, as mlflow)"
+    )
     arguments = options.parse_args()
+    if not 1 <= arguments.kitchen_workers <= 16:
+        options.error("--kitchen-workers must be between 1 and 16")
     requests = 400 if arguments.quick else arguments.requests
     if requests < 40:
         options.error("--requests must be at least 40, so that p99 means something")
@@ -220,7 +230,11 @@ def main() -> None:
         print("Starting the kitchen...", flush=True)
         servers["kitchen"] = Server(
             "kitchen",
-            [sys.executable, *f"-m uvicorn {KITCHEN} --port {kitchen_port} {QUIET}".split()],
+            [
+                sys.executable,
+                *f"-m uvicorn {KITCHEN} --port {kitchen_port} {QUIET}".split(),
+                *["--workers", str(arguments.kitchen_workers)],
+            ],
             environment,
             f"http://127.0.0.1:{kitchen_port}/predict",
             one_row[0],
