@@ -138,7 +138,9 @@ def test_order_in_a_real_browser_shows_the_kitchen_dish(
     item = next(item for item in ingredients() if item.kind is float)
     typed = (item.minimum + item.maximum) / 2
     label = f"{item.label} ({item.unit})"
-    field = browser.find_element(By.CSS_SELECTOR, f'input[aria-label="{label}"]')
+    # The page may still be drawing (or redrawing) its form: wait for the field itself.
+    where = (By.CSS_SELECTOR, f'input[aria-label="{label}"]')
+    field = wait.until(shown.element_to_be_clickable(where))
     field.send_keys(Keys.CONTROL, "a")
     field.send_keys(str(typed), Keys.TAB)
     wait.until(lambda _: float(field.get_attribute("value")) == typed)

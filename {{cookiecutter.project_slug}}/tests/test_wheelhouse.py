@@ -28,13 +28,11 @@ def only_when_asked(request):
 
 
 def copy_of_project(folder: Path) -> Path:
-    """What a learner receives: the project without any environment."""
+    """What a learner receives: the project's files, without any environment or lab book."""
     copy = folder / "project"
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for part in ("src", "tests", "notebooks"):
-        shutil.copytree(PROJECT / part, copy / part, ignore=ignore)
-    for name in ("pyproject.toml", "README.md", "run.py"):
-        shutil.copy(PROJECT / name, copy / name)
+    environments = [".venv", ".git", "__pycache__", "*.pyc", ".*_cache", ".hypothesis"]
+    lab_books = ["mlflow.db", "mlruns", "mlartifacts", "wheelhouse", "backups", ".class-server"]
+    shutil.copytree(PROJECT, copy, ignore=shutil.ignore_patterns(*environments, *lab_books))
     return copy
 
 
