@@ -26,12 +26,12 @@ from {{ cookiecutter.package_name }}.menu import MAX_BATCH_ORDERS, Order
 
 # --- 1. Reading a batch ---------------------------------------------------------------------
 
-# A plain dict type with the fields of `Order`: each field keeps its type, range and rules.
-OrderRow = TypedDict(
-    "OrderRow",
-    {name: Annotated[field.annotation, field] for name, field in Order.model_fields.items()},
-)
-OrderRow = with_config(Order.model_config)(OrderRow)  # strict, no extra fields, no NaN
+# A plain dict type with the fields of `Order`: each field keeps its type, range and rules,
+# and the whole row keeps Order's settings (strict, no extra fields, no NaN).
+ORDER_FIELDS = {
+    name: Annotated[field.annotation, field] for name, field in Order.model_fields.items()
+}
+OrderRow = with_config(Order.model_config)(TypedDict("OrderRow", ORDER_FIELDS))
 
 
 @with_config(ConfigDict(extra="forbid"))
