@@ -22,7 +22,7 @@ SAVED_ANSWERS = (
 OPTIONAL_PARTS = {
     "docker": [
         "compose.yaml", "compose.scaled.yaml", "docker", ".dockerignore",
-        "tests/test_kitchen_image.py",
+        "tests/test_kitchen_image.py", "tests/test_pass.py",
     ],
     "ci_workflow": [".github"],
 }

@@ -110,6 +110,7 @@ WITH_DOCKER = {
     "docker/kitchen-requirements.txt",
     "docker/nginx.conf",
     "tests/test_kitchen_image.py",
+    "tests/test_pass.py",
 }
 WITH_CI = {".github/workflows/ci.yml"}
 

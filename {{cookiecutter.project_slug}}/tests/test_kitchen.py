@@ -80,6 +80,10 @@ def test_huge_body_is_refused_with_413(client, settings):
     padding = "x" * (settings.max_body_bytes + 1)
     response = client.post("/predict", json={**ORDER, "padding": padding})
     assert response.status_code == 413
+    assert response.text == "Content Too Large"
+    # ...which is what the OpenAPI menu says it answers.
+    documented = client.get("/openapi.json").json()["paths"]["/predict"]["post"]["responses"]
+    assert response.headers["content-type"].split(";")[0] in documented["413"]["content"]
 
 
 def test_batch_cooks_one_dish_per_order_in_order(client):

@@ -41,7 +41,11 @@ class RefusedOrder(BaseModel):
 NOT_READY = {503: {"model": Problem, "description": "No champion to cook with yet."}}
 ORDER_ERRORS = {
     400: {"model": Problem, "description": "The body could not be read (not UTF-8 JSON)."},
-    413: {"model": Problem, "description": "The body is larger than the kitchen accepts."},
+    # FastAPI's own body limit answers this one, in plain text, before any route runs.
+    413: {
+        "description": "The body is larger than the kitchen accepts: `Content Too Large`.",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    },
     422: {"model": RefusedOrder, "description": "The order does not follow the menu."},
     **NOT_READY,
 }
