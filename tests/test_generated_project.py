@@ -3,6 +3,7 @@
 These tests take minutes (each installs a project and runs its suite): `-m "not slow"` skips them.
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -143,6 +144,23 @@ class Output:
         raise AssertionError(f"never saw {words!r}:\n" + "".join(self.lines[-60:]))
 
 
+def commands_under(pid: int) -> list[str]:
+    """The command line of every process started, directly or not, by process `pid` (Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, IndexError, ValueError):  # may end while we look
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    commands, parents = [], [pid]
+    while parents:
+        for child in children.get(parents.pop(), []):
+            with contextlib.suppress(OSError):
+                command = Path(f"/proc/{child}/cmdline").read_bytes()
+                commands.append(command.replace(b"\0", b" ").decode())
+            parents.append(child)
+    return commands
+
+
 def test_up_opens_lab_kitchen_and_shop_window_then_closes_them(bake):
     """From a fresh bake, `python3 run.py up` installs, trains, serves a real prediction
     through the kitchen, shows the shop window and the lab, and Ctrl-C closes all three."""
@@ -186,6 +204,11 @@ def test_up_opens_lab_kitchen_and_shop_window_then_closes_them(bake):
             timeout=10,
         )
         assert alias.json()["model_version"]["version"] == "1"
+
+        # The lab is MLflow's server without its GenAI job runners (about 1.5 GB saved).
+        running = commands_under(process.pid)
+        assert any("mlflow server" in command for command in running), running
+        assert not [command for command in running if "huey" in command]
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         process.wait(timeout=60)

@@ -5,6 +5,7 @@ import math
 import os
 import pickle
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import mlflow
@@ -122,6 +123,8 @@ def test_health_and_model_card(client):
     card = client.get("/model").json()
     assert card["alias"] == "champion" and card["version"] == "1"
     assert "rmse" in card["metrics"]
+    trained_at = datetime.fromisoformat(card["trained_at"])
+    assert trained_at < datetime.fromisoformat(card["loaded_at"]) <= datetime.now(UTC)
 
 
 def test_without_champion_it_stays_up_and_says_what_to_do(empty_lab):

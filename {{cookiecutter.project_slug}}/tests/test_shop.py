@@ -156,9 +156,13 @@ def test_model_page_shows_the_kitchen_model_card_and_importances(
     assert shown[say("shop_model_version")] == "1"
     assert shown[say("shop_model_alias")] == "champion"
     card = httpx.get(f"{kitchen_url}/model", timeout=10).json()
-    loaded_at = datetime.fromisoformat(card["loaded_at"]).isoformat(sep=" ", timespec="seconds")
+    moments = [
+        datetime.fromisoformat(card[key]).isoformat(sep=" ", timespec="seconds")
+        for key in ("trained_at", "loaded_at")
+    ]
     assert any(
-        loaded_at in caption.value and card["run_id"] in caption.value for caption in page.caption
+        all(moment in caption.value for moment in [*moments, card["run_id"]])
+        for caption in page.caption
     )
     for metric in ("RMSE", "MAE", "R2"):
         float(shown[metric])

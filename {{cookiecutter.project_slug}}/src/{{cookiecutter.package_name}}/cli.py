@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from {{ cookiecutter.package_name }}.settings import get_settings
+from {{ cookiecutter.package_name }}.settings import get_settings, mlflow_server_environment
 
 COMMAND = "{{ cookiecutter.package_name }}"
 SHOP_PAGE = Path(__file__).parent / "shop" / "app.py"
@@ -112,16 +112,16 @@ def shop_command(host: str, port_number: int) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(SHOP_PAGE), *as_arguments(options)]
 
 
-def serve(command: list[str]) -> None:
-    """Run one server in the foreground until Ctrl-C."""
+def serve(command: list[str], environment: dict[str, str] | None = None) -> None:
+    """Run one server in the foreground until Ctrl-C (environment: this one, by default)."""
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the normal way to stop
-        sys.exit(subprocess.call(command))
+        sys.exit(subprocess.call(command, env=environment))
 
 
 def lab(args) -> None:
     check_ports_free(args.host, {"lab": args.port})
     print(f"The lab (MLflow) opens at http://{args.host}:{args.port}")
-    serve(lab_command(args.host, args.port))
+    serve(lab_command(args.host, args.port), mlflow_server_environment())
 
 
 def kitchen(args) -> None:
@@ -236,7 +236,8 @@ def up(args) -> None:
         train(parser().parse_args(["train"]))
     parts = restaurant(args)
     # The shop window must send its orders to the kitchen started here.
-    environment = {**os.environ, "KITCHEN_URL": f"http://{args.host}:{args.kitchen_port}"}
+    kitchen_url = f"http://{args.host}:{args.kitchen_port}"
+    environment = {**mlflow_server_environment(), "KITCHEN_URL": kitchen_url}
     try:
         for part in parts:
             start(part, environment)

@@ -193,7 +193,8 @@ class ModelCard(BaseModel):
     alias: str
     run_id: str
     metrics: dict[str, float]
-    loaded_at: datetime
+    trained_at: datetime = Field(description="When the lab's run that trained it started.")
+    loaded_at: datetime = Field(description="When this kitchen loaded it.")
 
 
 FEATURES = list(Order.model_fields)

@@ -138,6 +138,7 @@ async def model_card(model: ModelDep) -> ModelCard:
         alias=champion.alias,
         run_id=champion.run_id,
         metrics=champion.metrics,
+        trained_at=champion.trained_at,
         loaded_at=model.loaded_at,
     )
 

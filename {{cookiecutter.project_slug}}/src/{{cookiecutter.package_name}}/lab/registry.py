@@ -5,6 +5,7 @@ The kitchen asks it for the champion; the lab asks it to register and promote.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import mlflow
@@ -27,6 +28,7 @@ class Champion:
     alias: str
     run_id: str
     metrics: dict[str, float]
+    trained_at: datetime  # when the lab's run that trained it started
 
 
 def client_for(settings: Settings) -> MlflowClient:
@@ -53,13 +55,14 @@ def find_champion(settings: Settings) -> Champion | None:
 
 
 def describe(settings: Settings, version: ModelVersion) -> Champion:
-    metrics = client_for(settings).get_run(version.run_id).data.metrics
+    run = client_for(settings).get_run(version.run_id)
     return Champion(
         name=version.name,
         version=str(version.version),
         alias=settings.champion_alias,
         run_id=version.run_id,
-        metrics=dict(metrics),
+        metrics=dict(run.data.metrics),
+        trained_at=datetime.fromtimestamp(run.info.start_time / 1000, UTC),  # ms since 1970
     )
 
 

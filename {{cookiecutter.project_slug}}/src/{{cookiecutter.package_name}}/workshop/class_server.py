@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy.engine import make_url
 
-from {{ cookiecutter.package_name }}.settings import Settings
+from {{ cookiecutter.package_name }}.settings import Settings, mlflow_server_environment
 from {{ cookiecutter.package_name }}.workshop.messages import say
 
 MINIMUM_PASSWORD = 12  # MLflow refuses shorter passwords
@@ -221,7 +221,7 @@ def server_environment(
 ) -> dict[str, str]:
     secret_key = settings.class_secret_key
     return {
-        **os.environ,
+        **mlflow_server_environment(),  # this environment, GenAI job runners off
         "MLFLOW_BACKEND_STORE_URI": database,
         "MLFLOW_AUTH_CONFIG_PATH": str(config),
         "MLFLOW_AUTH_ADMIN_USERNAME": settings.class_admin_username,

@@ -154,10 +154,10 @@ MESSAGES = {
     "shop_model_version": {"en": "Version", "fr": "Version"},
     "shop_model_alias": {"en": "Alias", "fr": "Alias"},
     "shop_model_name": {
-        "en": "Registered model '{name}', trained in the lab's run {run_id}, loaded by the "
-        "kitchen at {loaded_at}.",
-        "fr": "Modèle enregistré '{name}', entraîné dans la run {run_id} du laboratoire, chargé "
-        "par la cuisine le {loaded_at}.",
+        "en": "Registered model '{name}', trained in the lab's run {run_id} on {trained_at} "
+        "(UTC), loaded by the kitchen on {loaded_at} (UTC).",
+        "fr": "Modèle enregistré '{name}', entraîné dans la run {run_id} du laboratoire le "
+        "{trained_at} (UTC), chargé par la cuisine le {loaded_at} (UTC).",
     },
     "shop_model_metrics": {
         "en": "How well it did in the lab (on data kept aside for the test)",

@@ -22,8 +22,11 @@ except KitchenError as problem:
 version, alias = st.columns(2)
 version.metric(say("shop_model_version"), card.version)
 alias.metric(say("shop_model_alias"), card.alias)
-loaded_at = card.loaded_at.isoformat(sep=" ", timespec="seconds")
-st.caption(say("shop_model_name", name=card.name, run_id=card.run_id, loaded_at=loaded_at))
+moments = {
+    "trained_at": card.trained_at.isoformat(sep=" ", timespec="seconds"),
+    "loaded_at": card.loaded_at.isoformat(sep=" ", timespec="seconds"),
+}
+st.caption(say("shop_model_name", name=card.name, run_id=card.run_id, **moments))
 
 st.subheader(say("shop_model_metrics"))
 columns = st.columns(len(card.metrics))
