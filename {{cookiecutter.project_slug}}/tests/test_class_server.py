@@ -34,7 +34,7 @@ from {{ cookiecutter.package_name }}.workshop.class_server import (
     read_roster,
 )
 
-from .conftest import free_port
+from .conftest import free_port, skip_or_fail
 
 
 def port_is_free(port: int) -> bool:
@@ -159,9 +159,8 @@ def postgres():
     """A PostgreSQL of our own in a temporary folder, on a free loopback port; yields its URI."""
     binaries = postgres_binaries()
     if binaries is None:
-        if os.environ.get("REQUIRE_POSTGRES"):
-            pytest.fail("PostgreSQL is required here (REQUIRE_POSTGRES) but pg_ctl is not found")
-        pytest.skip("PostgreSQL is not installed (no pg_ctl on PATH nor in /usr/lib/postgresql)")
+        reason = "PostgreSQL is not installed (no pg_ctl on PATH nor in /usr/lib/postgresql)"
+        skip_or_fail(reason, required_by="REQUIRE_POSTGRES")
     folder = Path(tempfile.mkdtemp(prefix="class-postgres-"))
     password, port = secrets.token_urlsafe(16), free_port()
     (folder / "password").write_text(password, encoding="utf-8")

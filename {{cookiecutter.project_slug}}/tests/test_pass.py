@@ -6,7 +6,6 @@ the test kitchens' loopback ports, and the pass listens on a free loopback port.
 """
 
 import json
-import os
 import shutil
 import subprocess
 import time
@@ -19,7 +18,7 @@ from websockets.sync.client import connect
 from {{ cookiecutter.package_name }}.kitchen.routes import BATCH_BODY_BYTES
 from {{ cookiecutter.package_name }}.menu import MAX_BATCH_ORDERS, example_order
 
-from .conftest import free_port, serving
+from .conftest import free_port, serving, skip_or_fail
 
 CONFIGURATION = Path(__file__).resolve().parents[1] / "docker" / "nginx.conf"
 COMPOSE_KITCHENS = "        server kitchen:8000;"
@@ -30,9 +29,7 @@ def nginx_program() -> str:
     found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
     if found is None:
         reason = "nginx is not installed (Debian: apt-get install nginx)"
-        if os.environ.get("REQUIRE_NGINX") == "1":
-            pytest.fail(reason + "; REQUIRE_NGINX=1 asks for this test to run")
-        pytest.skip(reason)
+        skip_or_fail(reason, required_by="REQUIRE_NGINX")
     return found
 
 

@@ -18,7 +18,7 @@ from {{ cookiecutter.package_name }}.cli import shop_command
 from {{ cookiecutter.package_name }}.menu import DISH_UNIT, example_order, ingredients
 from {{ cookiecutter.package_name }}.workshop.messages import say
 
-from .conftest import free_port
+from .conftest import free_port, skip_or_fail
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -47,9 +47,8 @@ def browser_tools() -> tuple[str, str]:
         missing.append("the selenium package (pip install -e '.[dev]')")
     if missing:
         reason = "no headless browser here: missing " + ", ".join(missing)
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + " (REQUIRE_BROWSER=1 asks for it)")
-        pytest.skip(reason + " (Debian: apt-get install chromium chromium-driver)")
+        reason += " (Debian: apt-get install chromium chromium-driver)"
+        skip_or_fail(reason, required_by="REQUIRE_BROWSER")
     return CHROMIUM, CHROMEDRIVER
 
 
