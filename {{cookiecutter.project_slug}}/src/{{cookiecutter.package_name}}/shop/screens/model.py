@@ -1,5 +1,7 @@
 """The model page: which model cooks, how well it did in the lab, which ingredients matter."""
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
@@ -12,6 +14,11 @@ from {{ cookiecutter.package_name }}.workshop.messages import say
 # What each lab metric means, in words (the kitchen sends rmse, mae and r2).
 METRIC_HELP = {"rmse": "shop_metric_rmse", "mae": "shop_metric_mae", "r2": "shop_metric_r2"}
 
+
+def to_the_second(moment: datetime) -> str:
+    return moment.isoformat(sep=" ", timespec="seconds")  # 2026-12-02 06:41:07+00:00
+
+
 st.title(say("shop_model_title"))
 try:
     card = kitchen().model_card()
@@ -22,11 +29,11 @@ except KitchenError as problem:
 version, alias = st.columns(2)
 version.metric(say("shop_model_version"), card.version)
 alias.metric(say("shop_model_alias"), card.alias)
-moments = {
-    "trained_at": card.trained_at.isoformat(sep=" ", timespec="seconds"),
-    "loaded_at": card.loaded_at.isoformat(sep=" ", timespec="seconds"),
+when = {
+    "trained_at": to_the_second(card.trained_at),
+    "loaded_at": to_the_second(card.loaded_at),
 }
-st.caption(say("shop_model_name", name=card.name, run_id=card.run_id, **moments))
+st.caption(say("shop_model_name", name=card.name, run_id=card.run_id, **when))
 
 st.subheader(say("shop_model_metrics"))
 columns = st.columns(len(card.metrics))
