@@ -69,7 +69,7 @@ ALWAYS = {
     "src/{package}/workshop/doctor.py",
     "src/{package}/workshop/class_server.py",
     "src/{package}/workshop/exercises.py",
-    "src/{package}/workshop/messages.py",
+    "src/{package}/messages.py",
     "src/{package}/workshop/restaurant.py",
     "tests/__init__.py",
     "tests/conftest.py",

@@ -19,9 +19,9 @@ from streamlit.testing.v1 import AppTest
 from {{ cookiecutter.package_name }}.cli import main
 from {{ cookiecutter.package_name }}.lab.registry import find_champion
 from {{ cookiecutter.package_name }}.menu import example_order
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.settings import Settings
 from {{ cookiecutter.package_name }}.workshop import checkpoint
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 from .conftest import SHOP_TIMEOUT, free_port
 

@@ -13,9 +13,9 @@ import pytest
 from mlflow import MlflowClient
 
 from {{ cookiecutter.package_name }}.cli import main
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.settings import Settings
 from {{ cookiecutter.package_name }}.workshop import doctor
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 from .conftest import free_port
 

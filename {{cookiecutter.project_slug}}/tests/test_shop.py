@@ -14,9 +14,9 @@ from {{ cookiecutter.package_name }}.menu import (
     example_order,
     ingredients,
 )
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.shop import explain
 from {{ cookiecutter.package_name }}.shop.client import KitchenClient, KitchenError
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 from .conftest import free_port
 

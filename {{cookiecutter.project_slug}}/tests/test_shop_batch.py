@@ -12,9 +12,9 @@ from {{ cookiecutter.package_name }}.menu import (
     Ingredient,
     ingredients,
 )
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.shop import batch
 from {{ cookiecutter.package_name }}.shop.explain import sample_orders
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 RESULTS = "batch_results"
 

@@ -16,7 +16,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.cli import shop_command
 from {{ cookiecutter.package_name }}.menu import DISH_UNIT, example_order, ingredients
-from {{ cookiecutter.package_name }}.workshop.messages import say
+from {{ cookiecutter.package_name }}.messages import say
 
 from .conftest import free_port, skip_or_fail
 

@@ -43,9 +43,9 @@ import pandas as pd
 from __PACKAGE__.catering.banquet import PREDICTION, score_table, spark_is_installed
 from __PACKAGE__.catering.tables import write_orders
 from __PACKAGE__.menu import DISH_LABEL, DISH_UNIT, FEATURES
+from __PACKAGE__.messages import say
 from __PACKAGE__.settings import get_settings
 from __PACKAGE__.workshop.exercises import passed, wrong
-from __PACKAGE__.workshop.messages import say
 from __PACKAGE__.workshop.restaurant import ensure_champion, load_pipeline
 
 settings = get_settings()

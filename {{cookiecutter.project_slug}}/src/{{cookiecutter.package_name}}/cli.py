@@ -274,7 +274,7 @@ def checkpoint(args) -> None:
 
 
 def add_workshop_commands(commands) -> None:
-    from {{ cookiecutter.package_name }}.workshop.messages import say
+    from {{ cookiecutter.package_name }}.messages import say
 
     examination = commands.add_parser("doctor", help="check this machine is ready; say what to fix")
     examination.set_defaults(run=doctor)
@@ -350,7 +350,7 @@ def add_class_server(commands, settings) -> None:
 
 def make_data(args) -> None:
     from {{ cookiecutter.package_name }}.catering.tables import TableProblem, write_orders
-    from {{ cookiecutter.package_name }}.workshop.messages import say
+    from {{ cookiecutter.package_name }}.messages import say
 
     started = time.perf_counter()
     try:
@@ -365,7 +365,7 @@ def make_data(args) -> None:
 def score_batch(args) -> None:
     from {{ cookiecutter.package_name }}.catering.banquet import score_table
     from {{ cookiecutter.package_name }}.catering.tables import TableProblem
-    from {{ cookiecutter.package_name }}.workshop.messages import say
+    from {{ cookiecutter.package_name }}.messages import say
 
     try:
         banquet = score_table(get_settings(), args.input, args.output, args.master, args.force)

@@ -131,6 +131,20 @@ class Settings(BaseSettings):
             os.environ.setdefault("MLFLOW_TRACKING_PASSWORD", secret)
 
 
+def without_password(uri: str) -> str:
+    """`postgresql://ann:secret@host/db` becomes `postgresql://ann:***@host/db`: safe to show.
+
+    Every message and log line that names a lab book's address goes through here first.
+    """
+    scheme, separator, rest = uri.partition("://")
+    address, slash, path = rest.partition("/")
+    account, at, host = address.rpartition("@")  # a password may itself hold an @
+    user, colon, _password = account.partition(":")
+    if not (separator and at and colon):
+        return uri
+    return f"{scheme}://{user}:***@{host}{slash}{path}"
+
+
 def mlflow_server_environment() -> dict[str, str]:
     """The environment for the `mlflow server` processes this project starts (lab, class server).
 

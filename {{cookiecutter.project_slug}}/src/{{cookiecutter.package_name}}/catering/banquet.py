@@ -34,8 +34,8 @@ from {{ cookiecutter.package_name }}.catering.tables import (
 from {{ cookiecutter.package_name }}.kitchen.model import UntrustedModel, open_model_folder
 from {{ cookiecutter.package_name }}.lab.registry import download_model, find_champion, model_uri
 from {{ cookiecutter.package_name }}.menu import FEATURES, ingredients
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.settings import Settings
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 DEFAULT_MASTER = "local[*]"
 # local, local[4], local[*], or a cluster manager's URL.

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from {{ cookiecutter.package_name }}.catering import MAX_ROWS
 from {{ cookiecutter.package_name }}.data import make_dataset
 from {{ cookiecutter.package_name }}.menu import FEATURES, TARGET, ingredients
-from {{ cookiecutter.package_name }}.workshop.messages import say
+from {{ cookiecutter.package_name }}.messages import say
 
 CHUNK_ROWS = 100_000  # about 10 MB of orders in memory at a time
 FORMATS = (".csv", ".parquet")

@@ -23,8 +23,8 @@ from {{ cookiecutter.package_name }}.data import make_dataset
 from {{ cookiecutter.package_name }}.kitchen.fast_path import OrderEncoder
 from {{ cookiecutter.package_name }}.lab.registry import Champion, download_model, find_champion
 from {{ cookiecutter.package_name }}.menu import FEATURES, Order
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.settings import Settings
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.settings import get_settings
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 # Not called `pages/`: Streamlit would also serve a folder of that name by itself, page by page,
 # without this file's navigation.

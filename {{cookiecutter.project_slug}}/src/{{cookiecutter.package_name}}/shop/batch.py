@@ -19,7 +19,7 @@ from {{ cookiecutter.package_name }}.menu import (
     Order,
     ingredients,
 )
-from {{ cookiecutter.package_name }}.workshop.messages import say
+from {{ cookiecutter.package_name }}.messages import say
 
 MAX_UPLOAD_MB = 5  # 10,000 rows weigh well under 1 MB: anything bigger is not a batch order
 MODEL_COLUMN = "model_version"

@@ -8,7 +8,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from {{ cookiecutter.package_name }}.menu import Dish, DishBatch, ModelCard
-from {{ cookiecutter.package_name }}.workshop.messages import say
+from {{ cookiecutter.package_name }}.messages import say
 
 
 class KitchenError(Exception):

@@ -1,6 +1,5 @@
-"""Workshop helpers: the message catalogue, exercises and self-checks."""
+"""Workshop helpers: exercises and self-checks, the doctor, checkpoints, the class server."""
 
 from {{ cookiecutter.package_name }}.workshop.exercises import ExerciseNotDone, answer_given
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
-__all__ = ["ExerciseNotDone", "answer_given", "say"]
+__all__ = ["ExerciseNotDone", "answer_given"]

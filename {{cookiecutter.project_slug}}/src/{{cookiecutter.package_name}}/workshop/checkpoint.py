@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import {{ cookiecutter.package_name }} as package
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.settings import Settings
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 PACKAGE = "{{ cookiecutter.package_name }}"
 PROJECT = Path(package.__file__).resolve().parents[2]  # src/<package>/__init__.py -> project

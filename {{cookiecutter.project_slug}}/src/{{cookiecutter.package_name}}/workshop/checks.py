@@ -9,9 +9,9 @@ import mlflow
 from {{ cookiecutter.package_name }}.data import make_dataset
 from {{ cookiecutter.package_name }}.lab.registry import find_champion
 from {{ cookiecutter.package_name }}.menu import TARGET, example_order
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.settings import Settings
 from {{ cookiecutter.package_name }}.workshop.exercises import CheckResult, not_done, passed, wrong
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 
 def check_first_experiment(settings: Settings, run_name: str = "first-experiment") -> CheckResult:

@@ -29,8 +29,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy.engine import make_url
 
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.settings import Settings, mlflow_server_environment
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 MINIMUM_PASSWORD = 12  # MLflow refuses shorter passwords
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,63}")

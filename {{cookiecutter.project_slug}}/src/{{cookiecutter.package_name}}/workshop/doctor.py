@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.settings import Settings
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 DISTRIBUTION = "{{ cookiecutter.project_slug }}"
 MINIMUM_PYTHON = ({{ cookiecutter.python_version.replace(".", ", ") }})

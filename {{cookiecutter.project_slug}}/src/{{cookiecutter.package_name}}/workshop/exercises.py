@@ -4,7 +4,7 @@ A self-check looks at real state (the lab book, the registry, the kitchen) and s
 things: passed, not done yet, or not quite, with a hint. It never prints the expected answer.
 """
 
-from {{ cookiecutter.package_name }}.workshop.messages import say
+from {{ cookiecutter.package_name }}.messages import say
 
 
 class ExerciseNotDone(Exception):

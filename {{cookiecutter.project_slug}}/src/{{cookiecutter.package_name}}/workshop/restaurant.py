@@ -21,8 +21,8 @@ from {{ cookiecutter.package_name }}.kitchen.app import create_app
 from {{ cookiecutter.package_name }}.kitchen.model import open_skops_file
 from {{ cookiecutter.package_name }}.lab.registry import download_model, find_champion
 from {{ cookiecutter.package_name }}.lab.train import Recipe, train
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.settings import Settings
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 LOOPBACK = "127.0.0.1"
 # A quick formula, used only when a notebook is run before the registry notebook (03).

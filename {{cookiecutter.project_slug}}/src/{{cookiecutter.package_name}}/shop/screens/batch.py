@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from {{ cookiecutter.package_name }}.menu import FEATURES, MAX_BATCH_ORDERS
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.shop import batch
 from {{ cookiecutter.package_name }}.shop.client import KitchenError
 from {{ cookiecutter.package_name }}.shop.explain import sample_orders
 from {{ cookiecutter.package_name }}.shop.widgets import kitchen
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 # The last results stay in the session: clicking "download" reruns the page, and the
 # results must still be there without asking the kitchen again.

@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from {{ cookiecutter.package_name }}.menu import DISH_UNIT, ingredients
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.shop.client import KitchenError
 from {{ cookiecutter.package_name }}.shop.explain import SAMPLE_ORDERS, importances
 from {{ cookiecutter.package_name }}.shop.widgets import kitchen, label_of
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 # What each lab metric means, in words (the kitchen sends rmse, mae and r2).
 METRIC_HELP = {"rmse": "shop_metric_rmse", "mae": "shop_metric_mae", "r2": "shop_metric_r2"}

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from {{ cookiecutter.package_name }}.menu import DISH_LABEL
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.shop.client import KitchenError
 from {{ cookiecutter.package_name }}.shop.widgets import LAST_ORDER, kitchen, order_fields
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 st.title(say("shop_title"))
 st.write(say("shop_intro"))

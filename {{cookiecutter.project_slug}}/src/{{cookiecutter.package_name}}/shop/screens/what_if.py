@@ -4,10 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from {{ cookiecutter.package_name }}.menu import DISH_LABEL, DISH_UNIT, ingredients
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.shop.client import KitchenError
 from {{ cookiecutter.package_name }}.shop.explain import what_if
 from {{ cookiecutter.package_name }}.shop.widgets import kitchen, label_of, order_fields, show_choice
-from {{ cookiecutter.package_name }}.workshop.messages import say
 
 st.title(say("shop_what_if_title"))
 st.write(say("shop_what_if_intro"))

@@ -966,3 +966,12 @@ def say(key: str, language: str | None = None, **values) -> str:
     """Return the sentence `key` in the workshop's language, with `values` filled in."""
     language = language or get_settings().language
     return MESSAGES[key][language].format(command=COMMAND, **values)
+
+
+def number(value: float, decimals: int = 0, language: str | None = None) -> str:
+    """Write a number as the language does: 10,000.5 in English, 10 000,5 in French."""
+    language = language or get_settings().language
+    text = f"{value:,.{decimals}f}"
+    if language == "fr":  # a narrow no-break space between thousands, a comma before decimals
+        text = text.replace(",", "\N{NARROW NO-BREAK SPACE}").replace(".", ",")
+    return text
