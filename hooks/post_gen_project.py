@@ -168,31 +168,20 @@ def write_notebook(notebook, target):
 
 
 def build_notebooks():
-    """Write the chosen edition's notebooks, and the solved ones as `checkpoint`'s reference."""
+    """Write the chosen edition's notebooks; for a student edition, the solved ones too, where
+    `checkpoint` reads them (every other file it puts back comes from the first git commit)."""
     sources = PROJECT / "notebooks" / "_sources"
     for source_path in sorted(sources.glob("*.py")):
         name = f"{source_path.stem}.ipynb"
         write_notebook(build_notebook(source_path), PROJECT / "notebooks" / name)
-        write_notebook(build_notebook(source_path, student=False), REFERENCE / "notebooks" / name)
+        if ANSWERS["edition"] == "student":
+            write_notebook(build_notebook(source_path, student=False), SOLUTIONS / name)
     shutil.rmtree(sources)
 
 
-# --- Reference copies for `<package> checkpoint N` ----------------------------------------------
-# A stuck learner's `checkpoint N` puts back the files of parts 1..N as they were baked: the
-# solved notebooks (written above) and the package's lab, kitchen and shop code (copied here).
-
-REFERENCE = PROJECT / ".workshop" / "reference"
-REFERENCE_CODE = ("lab", "kitchen", "shop")
+SOLUTIONS = PROJECT / ".workshop" / "solutions"
 
 
-def save_reference_code():
-    package = PROJECT / "src" / ANSWERS["package_name"]
-    for part in REFERENCE_CODE:
-        shutil.copytree(
-            package / part,
-            REFERENCE / "src" / ANSWERS["package_name"] / part,
-            ignore=shutil.ignore_patterns("__pycache__"),
-        )
 # --- Git ----------------------------------------------------------------------------------------
 # The project starts as a git repository with one commit, so a learner's first change shows as a
 # diff and `cruft update` can later apply the template's changes. Nothing here may stop the bake:
@@ -281,7 +270,6 @@ def main():
     remove_unselected_parts()
     save_answers()
     build_notebooks()
-    save_reference_code()
     problem = make_first_commit()
     if problem:
         print(GIT_SKIPPED[ANSWERS["language"]].format(reason=problem))

@@ -39,6 +39,7 @@ ALWAYS = {
     "src/{package}/cli.py",
     "src/{package}/data.py",
     "src/{package}/menu.py",
+    "src/{package}/processes.py",
     "src/{package}/settings.py",
     "src/{package}/catering/__init__.py",
     "src/{package}/catering/banquet.py",
@@ -87,21 +88,20 @@ ALWAYS = {
     "tests/test_menu.py",
     "tests/test_mlproject.py",
     "tests/test_notebooks.py",
+    "tests/test_processes.py",
     "tests/test_shop.py",
     "tests/test_shop_batch.py",
     "tests/test_shop_browser.py",
     "tests/test_wheelhouse.py",
     ".workshop/README.md",
 }
-# `checkpoint N` restores from `.workshop/reference/`: the solved notebooks and the lab's,
-# kitchen's and shop window's code, each at the same path as the project's own file.
-REFERENCE_PARTS = (
-    "notebooks/",
-    "src/{package}/lab/",
-    "src/{package}/kitchen/",
-    "src/{package}/shop/",
-)
-ALWAYS |= {f".workshop/reference/{path}" for path in ALWAYS if path.startswith(REFERENCE_PARTS)}
+# `checkpoint N` restores from the first git commit; a student edition's solved notebooks, which
+# that commit does not hold, are written beside it.
+STUDENT_SOLUTIONS = {
+    f".workshop/solutions/{path.removeprefix('notebooks/')}"
+    for path in ALWAYS
+    if path.startswith("notebooks/")
+}
 WITH_DOCKER = {
     ".dockerignore",
     "compose.yaml",
@@ -136,6 +136,8 @@ def test_every_combination_gives_exactly_the_expected_files(baked_projects):
             expected |= WITH_DOCKER
         if project.answers["ci_workflow"] == "yes":
             expected |= WITH_CI
+        if project.answers["edition"] == "student":
+            expected |= STUDENT_SOLUTIONS
         assert project.files() == expected, label(project.answers)
 
 
@@ -277,16 +279,14 @@ def test_student_notebooks_hold_no_solution_line(baked_projects):
             assert given == answers, label(project.answers)
 
 
-def test_checkpoint_references_are_solved_and_match_the_code(baked_projects):
-    """It keeps the solved notebooks as reference even in the student edition, and a copy of
-    the lab's, kitchen's and shop window's code identical to the project's own."""
+def test_checkpoint_solutions_are_solved_notebooks_of_the_student_edition(baked_projects):
+    """It writes the solved notebooks beside a student edition (its first commit holds the
+    learner's), and none beside an instructor one (its notebooks are the solved ones)."""
     for project in baked_projects:
-        reference = ".workshop/reference/"
-        solved = project.read(f"{reference}notebooks/01_first_experiment.ipynb")
-        assert "learning_rate = 0.1" in solved and "learning_rate = ..." not in solved
+        solutions = [name for name in project.files() if name.startswith(".workshop/solutions/")]
         if project.answers["edition"] == "instructor":
-            assert solved == project.read("notebooks/01_first_experiment.ipynb")
-        code = [name for name in project.files() if name.startswith(f"{reference}src/")]
-        assert code, label(project.answers)
-        for copy in code:
-            assert project.read(copy) == project.read(copy.removeprefix(reference))
+            assert not solutions, label(project.answers)
+            continue
+        solved = project.read(".workshop/solutions/01_first_experiment.ipynb")
+        assert "learning_rate = 0.1" in solved and "learning_rate = ..." not in solved
+        assert "learning_rate = ..." in project.read("notebooks/01_first_experiment.ipynb")

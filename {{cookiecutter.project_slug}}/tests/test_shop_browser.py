@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from {{ cookiecutter.package_name }}.cli import shop_command
 from {{ cookiecutter.package_name }}.menu import DISH_UNIT, example_order, ingredients
 from {{ cookiecutter.package_name }}.messages import say
+from {{ cookiecutter.package_name }}.processes import shop_command
 
 from .conftest import free_port, skip_or_fail
 

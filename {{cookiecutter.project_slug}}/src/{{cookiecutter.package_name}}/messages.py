@@ -287,17 +287,69 @@ MESSAGES = {
     "shop_cell_too_big": {"en": "must be at most {limit}", "fr": "doit valoir au plus {limit}"},
     "shop_cell_not_a_choice": {"en": "must be {choices}", "fr": "doit être {choices}"},
     "shop_cell_not_finite": {"en": "must be a finite number", "fr": "doit être un nombre fini"},
+    # --- The command line and its console ---
+    "cli_port_taken": {
+        "en": "Port {port} on {host} is already taken. Stop what uses it, or choose another port "
+        "with {option} <port>.",
+        "fr": "Le port {port} sur {host} est déjà pris. Arrêtez ce qui l'utilise, ou choisissez "
+        "un autre port avec {option} <port>.",
+    },
+    "cli_trained": {
+        "en": "Trained in {seconds:.1f} s: {metrics}.",
+        "fr": "Entraîné en {seconds:.1f} s : {metrics}.",
+    },
+    "cli_new_champion": {
+        "en": "Model version {version} is the new champion (run {run}).",
+        "fr": "La version {version} du modèle est le nouveau champion (run {run}).",
+    },
+    "cli_not_champion": {
+        "en": "Model version {version} did not beat the champion (run {run}).",
+        "fr": "La version {version} du modèle n'a pas battu le champion (run {run}).",
+    },
+    "cli_training_first": {
+        "en": "The lab has no champion yet: training a first model...",
+        "fr": "Le laboratoire n'a pas encore de champion : entraînement d'un premier modèle...",
+    },
+    "cli_opens_at": {
+        "en": "The {name} opens at {url}",
+        "fr": "La partie « {name} » ouvre à {url}",
+    },
+    "cli_open": {
+        "en": "\nThe restaurant is open:",
+        "fr": "\nLe restaurant est ouvert :",
+    },
+    "cli_press_ctrl_c": {
+        "en": "Press Ctrl-C to close all three.\n",
+        "fr": "Appuyez sur Ctrl-C pour fermer les trois.\n",
+    },
+    "cli_did_not_start": {
+        "en": "The {name} did not start (see its messages above); all stopped.",
+        "fr": "La partie « {name} » n'a pas démarré (voir ses messages ci-dessus) ; tout est "
+        "arrêté.",
+    },
+    "cli_part_stopped": {
+        "en": "The {name} stopped by itself; closing the others.",
+        "fr": "La partie « {name} » s'est arrêtée d'elle-même ; fermeture des autres.",
+    },
+    "cli_closing": {
+        "en": "\nClosing the restaurant...",
+        "fr": "\nFermeture du restaurant...",
+    },
+    "cli_closing_one": {
+        "en": "\nClosing the {name}...",
+        "fr": "\nFermeture de la partie « {name} »...",
+    },
+    "server_did_not_start": {
+        "en": "The {name} did not open within {seconds:g} s. Start it yourself in a terminal "
+        "to see why.",
+        "fr": "La partie « {name} » n'a pas ouvert en {seconds:g} s. Lancez-la vous-même dans "
+        "un terminal pour voir pourquoi.",
+    },
     # --- The lab's notebooks ---
     "nb_training_champion": {
         "en": "The registry has no champion yet (notebook 03 makes one): training a quick one now.",
         "fr": "Le registre n'a pas encore de champion (le notebook 03 en crée un) : "
         "entraînement d'un modèle rapide.",
-    },
-    "nb_server_did_not_start": {
-        "en": "The {name} did not open within {seconds:g} s. Start it yourself in a terminal "
-        "to see why.",
-        "fr": "La partie « {name} » n'a pas ouvert en {seconds:g} s. Lancez-la vous-même dans "
-        "un terminal pour voir pourquoi.",
     },
     "compare_missing": {
         "en": "no run named 'compare-formulas' is in the lab book yet.",
@@ -638,30 +690,47 @@ MESSAGES = {
         "en": "Checkpoint {part}: bringing the project to the end of part {part} ({name}).",
         "fr": "Point d'étape {part} : le projet est amené à la fin de la partie {part} ({name}).",
     },
-    "checkpoint_no_reference": {
-        "en": "The reference copies are missing ({folder}), so nothing was changed. Bake the "
-        "project again, or ask the teacher for its .workshop folder.",
-        "fr": "Les copies de référence manquent ({folder}) : rien n'a été modifié. Générez à "
-        "nouveau le projet, ou demandez son dossier .workshop à l'enseignant.",
+    "checkpoint_no_git": {
+        "en": "The checkpoint reads the workshop's files from the project's first git commit (the "
+        "one the bake made), but {reason}. Nothing was changed. Ask the teacher, or bake the "
+        "project again in a new folder (with git installed) and copy your own files into it.",
+        "fr": "Le point d'étape lit les fichiers de l'atelier dans le premier commit git du projet "
+        "(celui de sa génération), mais {reason}. Rien n'a été modifié. Demandez à l'enseignant, "
+        "ou générez à nouveau le projet dans un nouveau dossier (avec git installé) et copiez-y "
+        "vos propres fichiers.",
+    },
+    "checkpoint_git_missing": {
+        "en": "git is not installed on this machine",
+        "fr": "git n'est pas installé sur cette machine",
+    },
+    "checkpoint_no_first_commit": {
+        "en": "this folder is not a git repository of its own with a first commit",
+        "fr": "ce dossier n'est pas un dépôt git à lui seul avec un premier commit",
+    },
+    "checkpoint_no_solutions": {
+        "en": "The solved notebook {path} is missing, so nothing was changed. Ask the teacher for "
+        "the project's .workshop folder.",
+        "fr": "Le notebook résolu {path} manque : rien n'a été modifié. Demandez à l'enseignant "
+        "le dossier .workshop du projet.",
     },
     "checkpoint_backed_up": {
-        "en": "{count} file(s) of yours differed from the reference: your versions are kept in "
+        "en": "{count} file(s) of yours differed from the workshop's: your versions are kept in "
         "{folder}",
-        "fr": "{count} fichier(s) à vous différaient de la référence : vos versions sont "
+        "fr": "{count} fichier(s) à vous différaient de ceux de l'atelier : vos versions sont "
         "gardées dans {folder}",
     },
     "checkpoint_nothing_backed_up": {
-        "en": "None of your files differed from the reference: nothing to back up.",
-        "fr": "Aucun de vos fichiers ne différait de la référence : rien à sauvegarder.",
+        "en": "None of your files differed from the workshop's: nothing to back up.",
+        "fr": "Aucun de vos fichiers ne différait de ceux de l'atelier : rien à sauvegarder.",
     },
     "checkpoint_restored": {
-        "en": "{count} file(s) put back to the reference version (files you added are left alone).",
-        "fr": "{count} fichier(s) remis à la version de référence (les fichiers que vous avez "
+        "en": "{count} file(s) put back as the workshop has them (files you added are left alone).",
+        "fr": "{count} fichier(s) remis dans la version de l'atelier (les fichiers que vous avez "
         "ajoutés ne sont pas touchés).",
     },
     "checkpoint_nothing_restored": {
-        "en": "Every file already matched the reference.",
-        "fr": "Chaque fichier correspondait déjà à la référence.",
+        "en": "Every file already matched the workshop's.",
+        "fr": "Chaque fichier correspondait déjà à celui de l'atelier.",
     },
     "checkpoint_training": {
         "en": "The lab has no champion yet: training one now (about a minute)...",
