@@ -14,6 +14,9 @@ COMBINATIONS = every_combination()
 # The exact files of every baked project; {package} is the package name.
 ALWAYS = {
     ".cookiecutter.json",
+    "AGENTS.md",
+    "CLAUDE.md",
+    "GEMINI.md",
     ".devcontainer/devcontainer.json",
     ".env.example",
     ".gitattributes",
@@ -202,6 +205,21 @@ def test_notebooks_follow_language_and_edition(baked_projects):
         student = project.answers["edition"] == "student"
         assert ("learning_rate = 0.1" in text) != student
         assert ("learning_rate = ..." in text) == student
+
+
+def test_each_edition_tells_coding_assistants_its_own_rules(baked_projects):
+    """It asks an assistant to hint, not answer, in a student bake, and gives maintainers'
+    conventions in an instructor bake; the other assistants' files point to AGENTS.md."""
+    for project in baked_projects:
+        rules = project.read("AGENTS.md")
+        student = project.answers["edition"] == "student"
+        french = project.answers["language"] == "fr"
+        refusal = "Ne pas écrire la réponse" if french else "Do not write an exercise's answer"
+        layout = "## Le plan" if french else "## The layout"
+        assert (refusal in rules) == student, project.answers
+        assert (layout in rules) != student, project.answers
+        for pointer in ("CLAUDE.md", "GEMINI.md"):
+            assert "[AGENTS.md](AGENTS.md)" in project.read(pointer)
 
 
 def test_use_case_sets_the_menu(baked_projects):

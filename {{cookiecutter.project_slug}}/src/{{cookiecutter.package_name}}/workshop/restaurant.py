@@ -28,6 +28,7 @@ def load_pipeline(settings: Settings, version: str | None = None):
     """
     from {{ cookiecutter.package_name }}.kitchen.model import open_skops_file
 
+    version = version or find_champion(settings).version
     with tempfile.TemporaryDirectory() as folder:
         model_dir = download_model(settings, version, Path(folder))
         return open_skops_file(model_dir / "model.skops")
