@@ -91,17 +91,13 @@ ALWAYS = {
     "tests/test_shop_batch.py",
     "tests/test_shop_browser.py",
     "tests/test_wheelhouse.py",
-    ".workshop/README.md",
 }
-# `checkpoint N` restores from `.workshop/reference/`: the solved notebooks and the lab's,
-# kitchen's and shop window's code, each at the same path as the project's own file.
-REFERENCE_PARTS = (
-    "notebooks/",
-    "src/{package}/lab/",
-    "src/{package}/kitchen/",
-    "src/{package}/shop/",
-)
-ALWAYS |= {f".workshop/reference/{path}" for path in ALWAYS if path.startswith(REFERENCE_PARTS)}
+# The student edition keeps its solved notebooks aside, for `checkpoint N` (the code it takes
+# from the bake's first git commit); an instructor's notebooks are the solutions already.
+NOTEBOOKS = sorted(path for path in ALWAYS if path.startswith("notebooks/"))
+STUDENT_ONLY = {".workshop/README.md"} | {
+    path.replace("notebooks/", ".workshop/solutions/", 1) for path in NOTEBOOKS
+}
 WITH_DOCKER = {
     ".dockerignore",
     "compose.yaml",
@@ -132,6 +128,8 @@ def test_every_combination_gives_exactly_the_expected_files(baked_projects):
     """It writes the same core files every time, plus exactly the optional parts chosen."""
     for project in baked_projects:
         expected = {path.format(package=project.package) for path in ALWAYS}
+        if project.answers["edition"] == "student":
+            expected |= STUDENT_ONLY
         if project.answers["docker"] == "yes":
             expected |= WITH_DOCKER
         if project.answers["ci_workflow"] == "yes":
@@ -258,7 +256,7 @@ def test_student_notebooks_hold_no_solution_line(baked_projects):
     answers = solution_lines()
     assert answers, "the sources hold no exercise at all"
     for project in baked_projects:
-        # The learner's notebooks; the solved ones kept for `checkpoint` are under .workshop/.
+        # The learner's notebooks; a student's solved ones, kept for `checkpoint`, are apart.
         notebooks = [
             name
             for name in project.files()
@@ -277,16 +275,17 @@ def test_student_notebooks_hold_no_solution_line(baked_projects):
             assert given == answers, label(project.answers)
 
 
-def test_checkpoint_references_are_solved_and_match_the_code(baked_projects):
-    """It keeps the solved notebooks as reference even in the student edition, and a copy of
-    the lab's, kitchen's and shop window's code identical to the project's own."""
+def test_student_bake_keeps_its_solved_notebooks_for_checkpoint(baked_projects):
+    """It keeps, in the student edition only, each notebook solved: the instructor's own."""
+    by_other_answers = {}
     for project in baked_projects:
-        reference = ".workshop/reference/"
-        solved = project.read(f"{reference}notebooks/01_first_experiment.ipynb")
-        assert "learning_rate = 0.1" in solved and "learning_rate = ..." not in solved
-        if project.answers["edition"] == "instructor":
-            assert solved == project.read("notebooks/01_first_experiment.ipynb")
-        code = [name for name in project.files() if name.startswith(f"{reference}src/")]
-        assert code, label(project.answers)
-        for copy in code:
-            assert project.read(copy) == project.read(copy.removeprefix(reference))
+        others = tuple(value for name, value in project.answers.items() if name != "edition")
+        by_other_answers.setdefault(others, {})[project.answers["edition"]] = project
+    for pair in by_other_answers.values():
+        student, instructor = pair["student"], pair["instructor"]
+        assert not (instructor.path / ".workshop").exists()
+        for notebook in NOTEBOOKS:
+            solved = student.read(notebook.replace("notebooks/", ".workshop/solutions/", 1))
+            assert solved == instructor.read(notebook), label(student.answers)
+        first = "notebooks/01_first_experiment.ipynb"
+        assert student.read(first) != instructor.read(first)
