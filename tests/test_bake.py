@@ -17,6 +17,7 @@ ALWAYS = {
     "AGENTS.md",
     "CLAUDE.md",
     "GEMINI.md",
+    ".github/copilot-instructions.md",
     ".devcontainer/devcontainer.json",
     ".env.example",
     ".gitattributes",
@@ -96,14 +97,12 @@ ALWAYS = {
     "tests/test_shop_batch.py",
     "tests/test_shop_browser.py",
     "tests/test_wheelhouse.py",
-    ".workshop/README.md",
 }
-# `checkpoint N` restores from the first git commit; a student edition's solved notebooks, which
-# that commit does not hold, are written beside it.
-STUDENT_SOLUTIONS = {
-    f".workshop/solutions/{path.removeprefix('notebooks/')}"
-    for path in ALWAYS
-    if path.startswith("notebooks/")
+# The student edition keeps its solved notebooks aside, for `checkpoint N` (the code it takes
+# from the bake's first git commit); an instructor's notebooks are the solutions already.
+NOTEBOOKS = sorted(path for path in ALWAYS if path.startswith("notebooks/"))
+STUDENT_ONLY = {".workshop/README.md"} | {
+    path.replace("notebooks/", ".workshop/solutions/", 1) for path in NOTEBOOKS
 }
 WITH_DOCKER = {
     ".dockerignore",
@@ -135,12 +134,12 @@ def test_every_combination_gives_exactly_the_expected_files(baked_projects):
     """It writes the same core files every time, plus exactly the optional parts chosen."""
     for project in baked_projects:
         expected = {path.format(package=project.package) for path in ALWAYS}
+        if project.answers["edition"] == "student":
+            expected |= STUDENT_ONLY
         if project.answers["docker"] == "yes":
             expected |= WITH_DOCKER
         if project.answers["ci_workflow"] == "yes":
             expected |= WITH_CI
-        if project.answers["edition"] == "student":
-            expected |= STUDENT_SOLUTIONS
         assert project.files() == expected, label(project.answers)
 
 
@@ -220,6 +219,7 @@ def test_each_edition_tells_coding_assistants_its_own_rules(baked_projects):
         assert (layout in rules) != student, project.answers
         for pointer in ("CLAUDE.md", "GEMINI.md"):
             assert "[AGENTS.md](AGENTS.md)" in project.read(pointer)
+        assert "[AGENTS.md](../AGENTS.md)" in project.read(".github/copilot-instructions.md")
 
 
 def test_use_case_sets_the_menu(baked_projects):
@@ -278,7 +278,7 @@ def test_student_notebooks_hold_no_solution_line(baked_projects):
     answers = solution_lines()
     assert answers, "the sources hold no exercise at all"
     for project in baked_projects:
-        # The learner's notebooks; the solved ones kept for `checkpoint` are under .workshop/.
+        # The learner's notebooks; a student's solved ones, kept for `checkpoint`, are apart.
         notebooks = [
             name
             for name in project.files()
@@ -297,14 +297,17 @@ def test_student_notebooks_hold_no_solution_line(baked_projects):
             assert given == answers, label(project.answers)
 
 
-def test_checkpoint_solutions_are_solved_notebooks_of_the_student_edition(baked_projects):
-    """It writes the solved notebooks beside a student edition (its first commit holds the
-    learner's), and none beside an instructor one (its notebooks are the solved ones)."""
+def test_student_bake_keeps_its_solved_notebooks_for_checkpoint(baked_projects):
+    """It keeps, in the student edition only, each notebook solved: the instructor's own."""
+    by_other_answers = {}
     for project in baked_projects:
-        solutions = [name for name in project.files() if name.startswith(".workshop/solutions/")]
-        if project.answers["edition"] == "instructor":
-            assert not solutions, label(project.answers)
-            continue
-        solved = project.read(".workshop/solutions/01_first_experiment.ipynb")
-        assert "learning_rate = 0.1" in solved and "learning_rate = ..." not in solved
-        assert "learning_rate = ..." in project.read("notebooks/01_first_experiment.ipynb")
+        others = tuple(value for name, value in project.answers.items() if name != "edition")
+        by_other_answers.setdefault(others, {})[project.answers["edition"]] = project
+    for pair in by_other_answers.values():
+        student, instructor = pair["student"], pair["instructor"]
+        assert not (instructor.path / ".workshop").exists()
+        for notebook in NOTEBOOKS:
+            solved = student.read(notebook.replace("notebooks/", ".workshop/solutions/", 1))
+            assert solved == instructor.read(notebook), label(student.answers)
+        first = "notebooks/01_first_experiment.ipynb"
+        assert student.read(first) != instructor.read(first)
