@@ -35,6 +35,7 @@ def load_pipeline(settings: Settings, version: str | None = None):
     MLflow refuses to unpickle models by default; skops files are opened with the kitchen's own
     list of trusted types instead, exactly as the kitchen does.
     """
+    version = version or find_champion(settings).version
     with tempfile.TemporaryDirectory() as folder:
         model_dir = download_model(settings, version, Path(folder))
         return open_skops_file(model_dir / "model.skops")
