@@ -63,7 +63,7 @@ ALWAYS = {
     "src/{package}/shop/batch.py",
     "src/{package}/shop/client.py",
     "src/{package}/shop/explain.py",
-    "src/{package}/shop/widgets.py",
+    "src/{package}/shop/form.py",
     "src/{package}/shop/screens/batch.py",
     "src/{package}/shop/screens/model.py",
     "src/{package}/shop/screens/order.py",
