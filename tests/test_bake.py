@@ -7,7 +7,7 @@ import tomllib
 import nbformat
 import pytest
 
-from .conftest import TEMPLATE, Baked, bake_into, every_combination
+from .conftest import CHOICES, TEMPLATE, Baked, bake_into, every_combination
 
 COMBINATIONS = every_combination()
 
@@ -30,6 +30,7 @@ ALWAYS = {
     "README.md",
     "pyproject.toml",
     "run.py",
+    "uv.lock",
     "benchmarks/batch_scoring.py",
     "benchmarks/serving.py",
     "notebooks/01_first_experiment.ipynb",
@@ -114,7 +115,7 @@ WITH_DOCKER = {
     "tests/test_kitchen_image.py",
     "tests/test_pass.py",
 }
-WITH_CI = {".github/workflows/ci.yml"}
+WITH_CI = {".github/workflows/ci.yml", ".github/dependabot.yml"}
 
 # Jinja left unrendered; GitHub's own `${{ }}` expressions are meant to stay.
 LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|\{#")
@@ -182,13 +183,18 @@ def test_answers_are_saved_for_later_updates(baked_projects):
 
 
 def test_python_version_reaches_every_place_it_sets(baked_projects):
-    """It puts the chosen Python version in requires-python, the CI matrix and the image."""
+    """It puts the chosen Python version in run.py, the CI matrix, the image and the dev
+    container, while requires-python covers every Python offered (one lock serves them all)."""
+    oldest = CHOICES["python_version"][0]
     for project in baked_projects:
         version = project.answers["python_version"]
         pyproject = tomllib.loads(project.read("pyproject.toml"))
-        assert pyproject["project"]["requires-python"] == f">={version}"
+        assert pyproject["project"]["requires-python"] == f">={oldest}"
+        assert f"MINIMUM_PYTHON = ({version.replace('.', ', ')})" in project.read("run.py")
+        assert f"python:{version}-bookworm" in project.read(".devcontainer/devcontainer.json")
         if project.answers["ci_workflow"] == "yes":
-            assert f'python-version: ["{version}"]' in project.read(".github/workflows/ci.yml")
+            workflow = project.read(".github/workflows/ci.yml")
+            assert re.search(rf'python-version: \["{re.escape(version)}"[,\]]', workflow)
         if project.answers["docker"] == "yes":
             assert f"FROM python:{version}." in project.read("docker/Dockerfile")
 
