@@ -46,8 +46,9 @@ def copy_of_project(folder: Path, commit: bool = True) -> Path:
         pytest.skip("git is not installed: checkpoints restore from the first git commit")
     copy = folder / "project"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for part in ("src", "notebooks", ".workshop"):
-        shutil.copytree(PROJECT / part, copy / part, ignore=ignore)
+    for part in ("src", "notebooks", ".workshop"):  # .workshop/: a student bake's only
+        if (PROJECT / part).is_dir():
+            shutil.copytree(PROJECT / part, copy / part, ignore=ignore)
     shutil.copy(PROJECT / "pyproject.toml", copy / "pyproject.toml")
     git(copy, "init", "--quiet")
     if commit:

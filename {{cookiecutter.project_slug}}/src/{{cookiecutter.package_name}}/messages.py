@@ -111,6 +111,40 @@ MESSAGES = {
         "fr": "La cuisine a refusé la commande car elle est trop grosse. Envoyez moins de "
         "lignes à la fois.",
     },
+    "cli_port_taken": {
+        "en": "Port {port} on {host} is already taken. Stop what uses it, or choose another port "
+        "with {option} <port>.",
+        "fr": "Le port {port} sur {host} est déjà pris. Arrêtez ce qui l'utilise, ou choisissez "
+        "un autre port avec {option} <port>.",
+    },
+    "cli_trained": {
+        "en": "Trained in {seconds:.1f} s: {metrics}.",
+        "fr": "Entraîné en {seconds:.1f} s : {metrics}.",
+    },
+    "cli_new_champion": {
+        "en": "Model version {version} is the new champion (run {run}).",
+        "fr": "La version {version} du modèle est le nouveau champion (run {run}).",
+    },
+    "cli_not_champion": {
+        "en": "Model version {version} did not beat the champion (run {run}).",
+        "fr": "La version {version} du modèle n'a pas battu le champion (run {run}).",
+    },
+    "cli_training_first": {
+        "en": "The lab has no champion yet: training a first model...",
+        "fr": "Le laboratoire n'a pas encore de champion : entraînement d'un premier modèle...",
+    },
+    "cli_opens_at": {
+        "en": "The {name} opens at {url}",
+        "fr": "La partie « {name} » ouvre à {url}",
+    },
+    "cli_open": {
+        "en": "\nThe restaurant is open:",
+        "fr": "\nLe restaurant est ouvert :",
+    },
+    "cli_press_ctrl_c": {
+        "en": "Press Ctrl-C to close all three.\n",
+        "fr": "Appuyez sur Ctrl-C pour fermer les trois.\n",
+    },
     "cli_did_not_start": {
         "en": "The {name} did not start (see its messages above); all stopped.",
         "fr": "La partie « {name} » n'a pas démarré (voir ses messages ci-dessus) ; tout est "
