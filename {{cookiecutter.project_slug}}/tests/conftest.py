@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import streamlit as st
 import uvicorn
 from fastapi.testclient import TestClient
 from mlflow import MlflowClient
@@ -138,6 +139,7 @@ def shop_for(fresh_settings):
     """Return a function that opens one page of the shop with orders sent to `url`."""
 
     def open_page(url: str, page: str | None = None, **settings) -> AppTest:
+        st.cache_data.clear()  # what a page keeps between reruns is not kept between tests
         fresh_settings.setenv("KITCHEN_URL", url)
         for name, value in settings.items():
             fresh_settings.setenv(name.upper(), str(value))
