@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from fastapi.testclient import TestClient
 from mlflow import MlflowClient
 from streamlit.testing.v1 import AppTest
@@ -115,6 +116,7 @@ def shop_for(fresh_settings):
     """Return a function that opens one page of the shop with orders sent to `url`."""
 
     def open_page(url: str, page: str | None = None, **settings) -> AppTest:
+        st.cache_data.clear()  # what a page keeps between reruns is not kept between tests
         fresh_settings.setenv("KITCHEN_URL", url)
         for name, value in settings.items():
             fresh_settings.setenv(name.upper(), str(value))

@@ -2,6 +2,7 @@
 """The shop window: a form built from the menu, orders carried to a real kitchen, pictures."""
 
 import ast
+import json
 import string
 import time
 from datetime import datetime
@@ -19,7 +20,7 @@ from {{ cookiecutter.package_name }}.menu import (
     example_order,
     ingredients,
 )
-from {{ cookiecutter.package_name }}.messages import say
+from {{ cookiecutter.package_name }}.messages import number, say
 from {{ cookiecutter.package_name }}.shop import explain
 from {{ cookiecutter.package_name }}.shop.client import KitchenClient, KitchenError
 
@@ -29,10 +30,17 @@ CHART = "vega_lite_chart"  # what st.line_chart and st.bar_chart send to the bro
 COMMAND = "{{ cookiecutter.package_name }}"
 
 
-def dish_value(page: AppTest) -> float:
+def dish_text(page: AppTest) -> str:
+    """The dish the page shows, as written there: '1,234.56 k€' (or '1 234,56 k€' in French)."""
     [dish] = page.metric
-    assert dish.label == DISH_LABEL and dish.value.endswith(DISH_UNIT)
-    return float(dish.value.split()[0].replace(",", ""))
+    assert dish.label == DISH_LABEL and dish.value.endswith(f" {DISH_UNIT}")
+    return dish.value
+
+
+def cooked_by_the_kitchen(kitchen_url: str, order: dict) -> str:
+    """The same dish, asked of the kitchen directly and written as the page writes it."""
+    dish = httpx.post(f"{kitchen_url}/predict", json=order, timeout=10).json()
+    return f"{number(dish['prediction'], 2)} {DISH_UNIT}"
 
 
 def first_number(kind=float):
@@ -55,11 +63,13 @@ def test_form_has_one_widget_per_menu_field(shop_for):
 
 
 def test_order_is_cooked_by_the_real_kitchen(shop_for, kitchen_url):
-    """It sends the order over HTTP and shows the dish with its unit and model version."""
+    """It sends the order over HTTP and shows the dish with its unit, written as the language
+    writes numbers, and the model version."""
     page = shop_for(kitchen_url)
     page.button[0].click().run()
     assert not page.exception and not page.error
-    assert dish_value(page) > 0
+    example = example_order().model_dump()
+    assert dish_text(page) == cooked_by_the_kitchen(kitchen_url, example)
     cooked_by = "{{ 'Préparé par la version 1 du modèle' if fr else 'Cooked by model version 1' }}"
     assert any(caption.value.startswith(cooked_by) for caption in page.caption)
 
@@ -68,11 +78,48 @@ def test_changing_an_ingredient_changes_the_dish(shop_for, kitchen_url):
     """It sends what the person typed, not the defaults."""
     page = shop_for(kitchen_url)
     page.button[0].click().run()
-    before = dish_value(page)
+    before = dish_text(page)
     item = first_number()
     page.number_input(key=item.name).set_value(item.maximum)
     page.button[0].click().run()
-    assert dish_value(page) != before
+    changed = {**example_order().model_dump(), item.name: item.maximum}
+    assert dish_text(page) == cooked_by_the_kitchen(kitchen_url, changed) != before
+
+
+@pytest.mark.parametrize("side", ["below", "above"])
+def test_out_of_range_value_is_said_on_the_page_in_words(shop_for, side, batch_calls):
+    """It names the field and its limit in the project's language, and sends nothing (the
+    kitchen here is closed: asking it would show another error)."""
+    item = first_number()
+    limit = item.minimum if side == "below" else item.maximum
+    page = shop_for(f"http://127.0.0.1:{free_port()}")
+    page.number_input(key=item.name).set_value(limit - 1 if side == "below" else limit + 1)
+    page.button[0].click().run()
+    assert not page.exception and not page.metric
+    [message] = page.error
+    {% if fr -%}
+    rule = "doit valoir au moins" if side == "below" else "doit valoir au plus"
+    assert f"{item.label} ({item.unit}) : {rule} {number(limit)}" in message.value
+    {%- else -%}
+    rule = "must be at least" if side == "below" else "must be at most"
+    assert f"{item.label} ({item.unit}): {rule} {number(limit)}" in message.value
+    {%- endif %}
+    assert f"{COMMAND} kitchen" not in message.value
+
+
+def test_choices_are_shown_in_the_language_and_sent_as_the_menu_names_them(shop_for, kitchen_url):
+    """It lists each choice under its label in the project's language; the kitchen still
+    gets the menu's own value."""
+    item = next(item for item in ingredients() if item.choices)
+    page = shop_for(kitchen_url)
+    select = page.selectbox(key=item.name)
+    assert select.options == [item.choice_labels[choice] for choice in item.choices]
+    last = item.choices[-1]
+    select.set_value(last)
+    page.button[0].click().run()
+    assert not page.exception and not page.error
+    changed = {**example_order().model_dump(), item.name: last}
+    assert dish_text(page) == cooked_by_the_kitchen(kitchen_url, changed)
 
 
 def test_closed_kitchen_is_said_in_words(shop_for):
@@ -82,6 +129,15 @@ def test_closed_kitchen_is_said_in_words(shop_for):
     assert not page.exception and not page.metric
     [message] = page.error
     assert f"{COMMAND} kitchen" in message.value
+
+
+def test_no_page_shows_the_password_of_an_address(shop_for):
+    """It masks the password of a kitchen address that holds one, on the page and in errors."""
+    page = shop_for(f"http://ann:SECRET-42@127.0.0.1:{free_port()}")
+    page.button[0].click().run()
+    shown = [element.value for element in [*page.error, *page.caption, *page.markdown]]
+    assert any("ann:***@" in text for text in shown)
+    assert not any("SECRET-42" in text for text in shown)
 
 
 def test_what_the_person_typed_survives_a_closed_kitchen(shop_for):
@@ -170,11 +226,24 @@ def test_model_page_shows_the_kitchen_model_card_and_importances(
         all(moment in caption.value for moment in [*moments, card["run_id"]])
         for caption in page.caption
     )
-    for metric in ("RMSE", "MAE", "R2"):
-        float(shown[metric])
+    for metric, value in card["metrics"].items():  # written as the language writes numbers
+        assert shown[metric.upper()] == number(value, 3)
     [orders] = batch_calls
     assert len(orders) == explain.SAMPLE_ORDERS * (len(ingredients()) + 1)
     assert len(page.get(CHART)) == 1
+
+
+def test_model_page_keeps_its_chart_and_shows_whole_labels(shop_for, kitchen_url, batch_calls):
+    """It asks the kitchen for the importances once per model, not again on every rerun or
+    visit, and never cuts an ingredient's label short."""
+    page = shop_for(kitchen_url, "model")
+    page.run()
+    page.switch_page("screens/order.py").run()
+    page.switch_page("screens/model.py").run()
+    assert not page.exception and not page.error
+    assert len(batch_calls) == 1
+    [chart] = page.get(CHART)
+    assert json.loads(chart.proto.spec)["encoding"]["y"]["axis"]["labelLimit"] == 0
 
 
 def test_model_page_with_a_closed_kitchen_is_said_in_words(shop_for):
@@ -226,19 +295,33 @@ ODD_ANSWERS = {
 }
 
 
+def waiter_answered(answer: httpx.Response) -> KitchenClient:
+    """A waiter whose kitchen always gives `answer`: only the transport is replaced, so the
+    client's own logic reads the answer as usual."""
+    waiter = KitchenClient("http://kitchen.test", 5)
+    transport = httpx.MockTransport(lambda request: answer)
+    waiter.http = httpx.Client(base_url="http://kitchen.test", transport=transport)
+    return waiter
+
+
 @pytest.mark.parametrize("case", ODD_ANSWERS, ids=str)
 def test_odd_answers_are_said_in_words(case):
     """It turns any answer that is not a dish into a KitchenError in words, never a crash."""
     answer, key = ODD_ANSWERS[case]
-    waiter = KitchenClient("http://kitchen.test", 5)
-    # Only the transport is replaced: the client's own logic reads the answer as usual.
-    waiter.http = httpx.Client(
-        base_url="http://kitchen.test", transport=httpx.MockTransport(lambda request: answer)
-    )
     with pytest.raises(KitchenError) as trouble:
-        waiter.predict(example_order().model_dump())
+        waiter_answered(answer).predict(example_order().model_dump())
     values = {"status": answer.status_code, "reason": "train first"}
     assert str(trouble.value) == say(key, **values)
+
+
+def test_a_password_in_the_kitchen_answer_is_not_repeated():
+    """It masks the password of any address the kitchen's answer names."""
+    reason = "cannot reach the lab book at postgresql://ann:SECRET-42@db:5432/lab: start it"
+    answer = httpx.Response(503, json={"detail": reason})
+    with pytest.raises(KitchenError) as trouble:
+        waiter_answered(answer).predict(example_order().model_dump())
+    masked = reason.replace("SECRET-42", "***")
+    assert str(trouble.value) == say("kitchen_not_ready", reason=masked)
 
 
 # --- The catalogue of shared sentences ---------------------------------------------------

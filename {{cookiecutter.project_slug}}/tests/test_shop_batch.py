@@ -1,7 +1,9 @@
 {%- set fr = cookiecutter.language == "fr" -%}
 """The batch order: a CSV file in, every row back with its prediction or the reason it was not."""
 
+import csv
 import io
+import time
 
 import pandas as pd
 import pytest
@@ -19,7 +21,12 @@ YES_NO_FIELDS = [item for item in ingredients() if item.kind is bool]
 
 
 def csv_of(rows: list[dict]) -> bytes:
-    return pd.DataFrame(rows).to_csv(index=False).encode("utf-8")
+    """The rows as a spreadsheet saves them (a cell holding a line break is quoted)."""
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return text.getvalue().encode("utf-8")
 
 
 def number_field():
@@ -62,12 +69,40 @@ def test_valid_rows_are_cooked_and_refused_rows_listed_with_reasons(batch_page):
     rows[3][item.name] = "plenty"  # not a number
     page = send(batch_page, csv_of(rows))
     assert not page.exception and not page.error
-    assert "orders.csv" in page.success[0].value and "2" in page.success[0].value
+    {% if fr -%}
+    assert page.success[0].value == "orders.csv : 2 commandes préparées."
+    assert page.warning[0].value == "2 lignes hors menu, non préparées :"
+    {%- else -%}
+    assert page.success[0].value == "orders.csv: 2 orders cooked."
+    assert page.warning[0].value == "2 rows not on the menu, not cooked:"
+    {%- endif %}
     refused = refused_table(page)
     assert list(refused[batch.ROW]) == [3, 5]  # spreadsheet rows: header is row 1
     reasons = list(refused[batch.REASON])
     assert label_of(item) in reasons[0] and number(item.maximum) in reasons[0]
     assert NOT_A_NUMBER in reasons[1]
+
+
+def test_one_row_is_said_in_the_singular(batch_page):
+    """It says '1 order', never '1 orders', for the cooked and for the refused."""
+    item = number_field()
+    rows = good_rows(2)
+    rows[1][item.name] = "plenty"
+    page = send(batch_page, csv_of(rows))
+    {% if fr -%}
+    assert page.success[0].value == "orders.csv : 1 commande préparée."
+    assert page.warning[0].value == "1 ligne hors menu, non préparée :"
+    {%- else -%}
+    assert page.success[0].value == "orders.csv: 1 order cooked."
+    assert page.warning[0].value == "1 row not on the menu, not cooked:"
+    {%- endif %}
+
+
+def test_the_page_writes_numbers_as_the_language_does(batch_page):
+    """It writes the batch limit with the language's thousands separator."""
+    intro = next(text.value for text in batch_page.markdown if ", ".join(FEATURES) in text.value)
+    assert number(MAX_BATCH_ORDERS) in intro
+    assert number(MAX_BATCH_ORDERS) == "{{ '10\u202f000' if fr else '10,000' }}"
 
 
 def test_results_keep_every_row_in_order_ready_to_download(batch_page):
@@ -96,6 +131,17 @@ def huge_by_bytes() -> bytes:
     return header + b"\n" + b" " * (batch.MAX_UPLOAD_MB * 1_000_000)
 
 
+def wide_by_columns() -> bytes:
+    """A one-row file of commas, 5 MB: five million columns, within the size limit."""
+    return b"," * (batch.MAX_UPLOAD_MB * 1_000_000)
+
+
+def wide_by_a_row() -> bytes:
+    """The menu's header, then one row of far too many cells."""
+    header = ",".join(FEATURES).encode() + b"\n"
+    return header + b"," * (batch.MAX_UPLOAD_MB * 1_000_000 - len(header))
+
+
 BAD_UPLOADS = {
     "wrong columns": (
         lambda: b"name,colour\nrose,red\n",
@@ -111,6 +157,26 @@ BAD_UPLOADS = {
         ),
     ),
     "huge by bytes": (huge_by_bytes, batch.TOO_BIG.format(megabytes=batch.MAX_UPLOAD_MB)),
+    "wide by columns": (
+        wide_by_columns,
+        batch.TOO_WIDE.format(
+            columns=number(batch.MAX_UPLOAD_MB * 1_000_000 + 1),
+            menu=len(FEATURES),
+            own=batch.MAX_OWN_COLUMNS,
+        ),
+    ),
+    "wide by a row": (
+        wide_by_a_row,
+        batch.ROW_TOO_LONG.format(
+            row=2,
+            cells=number(wide_by_a_row().splitlines()[1].count(b",") + 1),
+            columns=len(FEATURES),
+        ),
+    ),
+    "same column twice": (
+        lambda: (",".join([*FEATURES, FEATURES[0]]) + "\n").encode(),
+        batch.TWICE.format(name=FEATURES[0]),
+    ),
 }
 
 
@@ -125,6 +191,39 @@ def test_bad_upload_is_refused_in_words_and_keeps_earlier_results(batch_page, ca
     assert [error.value for error in page.error] == [message]
     assert page.session_state[RESULTS][0] == "before.csv"
     assert page.download_button(key="download")
+
+
+@pytest.mark.parametrize("make", [wide_by_columns, wide_by_a_row], ids=["header", "row"])
+def test_a_wide_file_is_refused_quickly(batch_page, make, capsys):
+    """It refuses a 5 MB file of commas in words before reading it as orders (target: under
+    2 s; the bound here is generous, as the machine running the tests may be busy)."""
+    started = time.monotonic()
+    page = send(batch_page, make(), name="wide.csv")
+    seconds = time.monotonic() - started
+    assert not page.exception
+    [error] = page.error
+    assert error.value in (BAD_UPLOADS["wide by columns"][1], BAD_UPLOADS["wide by a row"][1])
+    with capsys.disabled():
+        print(f"\nwide CSV ({make.__name__}), upload to refusal shown: {seconds:.2f} s")
+    assert seconds < 10
+
+
+def test_downloaded_cells_never_run_as_spreadsheet_formulas(batch_page):
+    """It puts a ' before every cell (and column name) that a spreadsheet would run as a
+    formula, as OWASP advises for CSV injection, and leaves every other cell as it was."""
+    attacks = ["=1+1", "+SUM(A1:A2)", "-2+3", "@SUM(A1)", "\t=cmd", "\r=cmd", '=HYPERLINK("x")']
+    orders = zip(good_rows(7), attacks, strict=True)
+    rows = [{**order, "note": attack, "=header": "plain"} for order, attack in orders]
+    page = send(batch_page, csv_of(rows))
+    assert not page.exception
+    _, _, table = page.session_state[RESULTS]
+    downloaded = list(csv.reader(io.StringIO(batch.as_csv(table).decode("utf-8"))))
+    header, cells = downloaded[0], downloaded[1:]
+    assert "'=header" in header and "=header" not in header
+    notes = [row[header.index("note")] for row in cells]
+    assert notes == ["'" + attack for attack in attacks]
+    assert all(row[header.index("'=header")] == "plain" for row in cells)
+    assert all(float(row[header.index(TARGET)]) > 0 for row in cells)
 
 
 def test_file_of_wrong_types_lists_every_row_and_sends_nothing(batch_page, batch_calls):

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from {{ cookiecutter.package_name }}.menu import DISH_UNIT, example_order, ingredients
+from {{ cookiecutter.package_name }}.messages import number
 from {{ cookiecutter.package_name }}.processes import shop_command
 
 from .conftest import free_port, skip_or_fail
@@ -111,11 +112,35 @@ def browser(tmp_path):
     driver.quit()
 
 
-def screenshot_path(tmp_path: Path) -> Path:
-    """Where the screenshot goes: $TEST_ARTIFACTS if set (CI keeps it), else the test's folder."""
+def screenshot_path(tmp_path: Path, name: str) -> Path:
+    """Where a screenshot goes: $TEST_ARTIFACTS if set (CI keeps it), else the test's folder."""
     folder = Path(os.environ.get("TEST_ARTIFACTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / "shop-window-order.png"
+    return folder / f"shop-window-{name}.png"
+
+
+def fill_in(browser, item, value: float):
+    """Open the order page, type `value` into the field of `item` as a person would, and
+    return the page's send button."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as shown
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    send = (By.XPATH, f"//button[normalize-space()={SEND_BUTTON!r}]")
+    button = wait.until(shown.element_to_be_clickable(send))
+    # The page may still be drawing (or redrawing) its form: wait for the field itself.
+    where = (By.CSS_SELECTOR, f'input[aria-label="{item.label} ({item.unit})"]')
+    field = wait.until(shown.element_to_be_clickable(where))
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(str(value), Keys.TAB)
+    wait.until(lambda _: float(field.get_attribute("value")) == value)
+    return button
+
+
+def first_number():
+    return next(item for item in ingredients() if item.kind is float)
 
 
 @pytest.mark.browser
@@ -125,37 +150,51 @@ def test_order_in_a_real_browser_shows_the_kitchen_dish(
     """A person fills in the form in Chromium, sends it, and sees the dish the kitchen cooked
     for exactly that order; the screenshot and the time it took are printed."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as shown
     from selenium.webdriver.support.ui import WebDriverWait
 
-    wait = WebDriverWait(browser, WAIT_SECONDS)
-    browser.get(shop_url)
-    send = (By.XPATH, f"//button[normalize-space()={SEND_BUTTON!r}]")
-    button = wait.until(shown.element_to_be_clickable(send))
-
-    # Type a new value into the first number field, as a person would.
-    item = next(item for item in ingredients() if item.kind is float)
+    item = first_number()
     typed = (item.minimum + item.maximum) / 2
-    label = f"{item.label} ({item.unit})"
-    # The page may still be drawing (or redrawing) its form: wait for the field itself.
-    where = (By.CSS_SELECTOR, f'input[aria-label="{label}"]')
-    field = wait.until(shown.element_to_be_clickable(where))
-    field.send_keys(Keys.CONTROL, "a")
-    field.send_keys(str(typed), Keys.TAB)
-    wait.until(lambda _: float(field.get_attribute("value")) == typed)
-
+    browser.get(shop_url)
+    button = fill_in(browser, item, typed)
     started = time.monotonic()
     button.click()
-    dish = wait.until(
+    dish = WebDriverWait(browser, WAIT_SECONDS).until(
         shown.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="stMetricValue"]'))
     )
     seconds = time.monotonic() - started
-    path = screenshot_path(tmp_path)
+    path = screenshot_path(tmp_path, "order")
     browser.save_screenshot(str(path))
 
     order = {**example_order().model_dump(), item.name: typed}
     expected = httpx.post(f"{kitchen_url}/predict", json=order, timeout=10).json()
-    assert dish.text == f"{expected['prediction']:,.2f} {DISH_UNIT}"
+    assert dish.text == f"{number(expected['prediction'], 2)} {DISH_UNIT}"
     with capsys.disabled():  # shown even when pytest captures output
         print(f"\nshop window, submit to prediction shown: {seconds:.2f} s; screenshot: {path}")
+
+
+@pytest.mark.browser
+def test_out_of_range_value_in_a_real_browser_is_said_on_the_page(
+    browser, shop_url, tmp_path, capsys
+):
+    """A person types a number above the menu's maximum and presses send: the page says, in
+    the project's language, which field and what limit (the browser itself refuses nothing)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    item = first_number()
+    browser.get(shop_url)
+    fill_in(browser, item, item.maximum + 100).click()
+    rule = "{{ 'doit valoir au plus' if fr else 'must be at most' }}"
+    said = f"{item.label} ({item.unit}){{ ' : ' if fr else ': ' }}{rule} {number(item.maximum)}"
+
+    def error_shown(driver) -> bool:
+        alerts = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stAlert"]')
+        return any(said in alert.text for alert in alerts)
+
+    WebDriverWait(browser, WAIT_SECONDS).until(error_shown)
+    assert not browser.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')
+    path = screenshot_path(tmp_path, "out-of-range")
+    browser.save_screenshot(str(path))
+    with capsys.disabled():
+        print(f"\nshop window, out-of-range value said on the page; screenshot: {path}")

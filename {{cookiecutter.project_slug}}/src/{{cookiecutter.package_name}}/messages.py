@@ -54,6 +54,7 @@ MESSAGES = {
         "en": "The kitchen refused the order: {problems}",
         "fr": "La cuisine a refusé la commande : {problems}",
     },
+    "field_refused": {"en": "{field}: {rule}", "fr": "{field} : {rule}"},
     "check_passed": {
         "en": "✅ Self-check passed: {what}",
         "fr": "✅ Auto-vérification réussie : {what}",

@@ -7,6 +7,7 @@ to read and to test. The menu's `Order` judges every row, as the kitchen judges 
 file only reads the text of the cells. Every uploaded row comes back in the results.
 """
 
+import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -15,9 +16,10 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }}.menu import FEATURES, MAX_BATCH_ORDERS, TARGET, ingredients
 from {{ cookiecutter.package_name }}.messages import number
-from {{ cookiecutter.package_name }}.shop.form import RULES_IN_WORDS, judge, label_of
+from {{ cookiecutter.package_name }}.shop.form import in_words, judge
 
 MAX_UPLOAD_MB = 5  # 10,000 rows weigh well under 1 MB: anything bigger is not a batch order
+MAX_OWN_COLUMNS = 20  # columns of your own (an id, a note...) kept beside the menu's
 MODEL_COLUMN = "model_version"
 PROBLEM_COLUMN = "problem"
 # The menu reads true/false, yes/no, y/n, on/off and 1/0, in any case; French sheets say these.
@@ -25,6 +27,9 @@ FRENCH_YES_NO = {"oui": "yes", "non": "no", "vrai": "true", "faux": "false"}
 # The menu reads text as Python does, where 6_00 is 600 (the underscore groups digits). No
 # spreadsheet writes a number so: such a cell is refused as not a number.
 DIGITS_WITH_UNDERSCORE = re.compile(r"\d_\d")
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): the
+# results file puts a ' before such a cell, as OWASP advises, so it opens as plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Why a whole file is refused, in words.
 {% if fr -%}
@@ -43,6 +48,12 @@ TOO_MANY_ROWS = (
     "Ce fichier contient {rows} commandes ; la cuisine en prend au plus {limit} par lot. "
     "Découpez-le en fichiers plus petits."
 )
+TOO_WIDE = (
+    "Ce fichier a {columns} colonnes ; une commande groupée a les {menu} colonnes du menu, et "
+    "au plus {own} des vôtres à côté. Vérifiez que le fichier est séparé par des virgules."
+)
+ROW_TOO_LONG = "La ligne {row} a {cells} cases, plus que les {columns} colonnes de la première."
+TWICE = "La première ligne nomme la colonne {name} plus d'une fois : gardez-en une."
 ROW, REASON = "Ligne", "Raison"
 {%- else -%}
 TOO_BIG = "This file is larger than {megabytes} MB, too big for a batch order: split it."
@@ -59,6 +70,12 @@ TOO_MANY_ROWS = (
     "This file has {rows} orders; the kitchen takes at most {limit} in one batch. Split it into "
     "smaller files."
 )
+TOO_WIDE = (
+    "This file has {columns} columns; a batch order has the menu's {menu} columns, and at most "
+    "{own} of your own beside them. Check that the file is separated by commas."
+)
+ROW_TOO_LONG = "Row {row} has {cells} cells, more than the {columns} columns the first row names."
+TWICE = "The first row names the column {name} more than once: keep one."
 ROW, REASON = "Row", "Reason"
 {%- endif %}
 
@@ -83,19 +100,34 @@ def row_number(position: int) -> int:
 
 
 def read_table(data: bytes) -> pd.DataFrame:
-    """Read CSV bytes as a table of text (no guessing of types: the menu decides them)."""
+    """Read CSV bytes as a table of text (no guessing of types: the menu decides them).
+
+    The csv module reads one row at a time, so a file of far too many columns is refused at its
+    first row, before anything else is read."""
     if len(data) > MAX_UPLOAD_MB * 1_000_000:
         raise UploadRefused(TOO_BIG.format(megabytes=MAX_UPLOAD_MB))
     if not data.strip():
         raise UploadRefused(EMPTY)
     try:
-        table = pd.read_csv(
-            io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as unreadable:
+        reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        header = [name.strip() for name in next(reader)]
+        if len(header) > len(FEATURES) + MAX_OWN_COLUMNS:
+            columns, menu = number(len(header)), len(FEATURES)
+            raise UploadRefused(TOO_WIDE.format(columns=columns, menu=menu, own=MAX_OWN_COLUMNS))
+        rows = []
+        for row in reader:
+            if len(row) > len(header):
+                where, cells, columns = row_number(len(rows)), number(len(row)), len(header)
+                raise UploadRefused(ROW_TOO_LONG.format(row=where, cells=cells, columns=columns))
+            rows.append(row + [""] * (len(header) - len(row)))  # short rows: blank cells
+    except (UnicodeDecodeError, csv.Error) as unreadable:  # not UTF-8, or a broken quote
         raise UploadRefused(UNREADABLE) from unreadable
-    table.columns = [str(name).strip() for name in table.columns]
-    return table
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()  # empty lines at the end of the file are not orders
+    twice = next((name for name in header if header.count(name) > 1), None)
+    if twice is not None:
+        raise UploadRefused(TWICE.format(name=twice))
+    return pd.DataFrame(rows, columns=header, dtype=str)
 
 
 def check_columns(table: pd.DataFrame) -> None:
@@ -119,15 +151,12 @@ def check_row(row: dict[str, str]) -> tuple[dict | None, str]:
         text = text.strip()
         if text:  # a blank cell is left out: the menu then says the ingredient is missing
             cells[name] = FRENCH_YES_NO.get(text.lower(), text)
-    order, problems = judge(cells, from_text=True)
-    for name, text in cells.items():
-        if DIGITS_WITH_UNDERSCORE.search(text):
-            order, problems[name] = None, RULES_IN_WORDS["float_parsing"]
-    reasons = [
-        f"{label_of(item)}{{ ' : ' if fr else ': ' }}{problems[item.name]}"
-        for item in ingredients()
-        if item.name in problems
+    odd = [
+        item for item in ingredients() if DIGITS_WITH_UNDERSCORE.search(cells.get(item.name, ""))
     ]
+    if odd:
+        return None, "; ".join(in_words({"type": "float_parsing"}, item) for item in odd)
+    order, reasons = judge(cells, from_text=True)
     return order, "; ".join(reasons)
 
 
@@ -167,5 +196,13 @@ def refused_rows(upload: CheckedUpload) -> pd.DataFrame:
     )
 
 
+def as_text(cell):
+    """A cell a spreadsheet would run as a formula, with a ' before it; any other, as it is."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+
+
 def as_csv(table: pd.DataFrame) -> bytes:
-    return table.to_csv(index=False).encode("utf-8")
+    """The table as CSV, safe to open in a spreadsheet: no cell runs as a formula, and every
+    cell is quoted (so a line break inside one stays inside it), as OWASP advises."""
+    safe = table.rename(columns=as_text).map(as_text)
+    return safe.to_csv(index=False, quoting=csv.QUOTE_ALL).encode("utf-8")

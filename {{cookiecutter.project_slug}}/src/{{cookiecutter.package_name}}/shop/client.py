@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from {{ cookiecutter.package_name }}.menu import Dish, DishBatch, ModelCard
 from {{ cookiecutter.package_name }}.messages import say
+from {{ cookiecutter.package_name }}.settings import without_password
 
 
 class KitchenError(Exception):
@@ -43,9 +44,9 @@ class KitchenClient:
         except httpx.TimeoutException as slow:
             raise self.error("kitchen_slow", seconds=self.timeout_seconds) from slow
         except httpx.HTTPError as closed:  # refused connection, unknown host, broken answer
-            raise self.error("kitchen_closed", url=self.base_url) from closed
+            raise self.error("kitchen_closed", url=without_password(self.base_url)) from closed
         if response.status_code == 422:  # the order does not follow the menu
-            raise self.error("order_refused", problems=self.problems(response))
+            raise self.error("order_refused", problems=self.detail(response))
         if response.status_code == 503:  # open, but no champion to cook with
             raise self.error("kitchen_not_ready", reason=self.detail(response))
         if response.status_code == 413:
@@ -64,20 +65,16 @@ class KitchenClient:
     def error(self, key: str, **values) -> KitchenError:
         return KitchenError(say(key, self.language, **values))
 
-    def problems(self, response: httpx.Response) -> str:
-        """List the refused fields as 'field: rule; ...' (the kitchen never echoes values)."""
-        detail = self.detail(response)
-        if not isinstance(detail, list):
-            return str(detail)
-        fields = [problem for problem in detail if isinstance(problem, dict)]
-        return "; ".join(
-            f"{problem.get('field', '').removeprefix('body.')}: {problem.get('rule', '')}"
-            for problem in fields
-        )
-
-    def detail(self, response: httpx.Response):
-        """The `detail` of an error answer, or its status code if it has none."""
+    def detail(self, response: httpx.Response) -> str:
+        """What the kitchen said about an error, in one line, with no address's password."""
         try:
-            return response.json()["detail"]
+            detail = response.json()["detail"]
         except (ValueError, KeyError, TypeError):
             return f"HTTP {response.status_code}"
+        if isinstance(detail, list):  # a refused order: [{"field": ..., "rule": ...}, ...]
+            refused = [one for one in detail if isinstance(one, dict)]
+            detail = "; ".join(
+                say("field_refused", self.language, field=one.get("field"), rule=one.get("rule"))
+                for one in refused
+            )
+        return " ".join(without_password(word) for word in str(detail).split(" "))

@@ -32,25 +32,29 @@ def label_of(item: Ingredient) -> str:
     return f"{item.label} ({item.unit})" if item.unit else item.label
 
 
-def show_choice(choice: str) -> str:
-    return choice.replace("_", " ")
+def choice_label(item: Ingredient, choice: str) -> str:
+    """'banlieue' for 'suburb': a choice as people read it (the kitchen still gets 'suburb')."""
+    return (item.choice_labels or {}).get(choice, choice)
 
 
 def ask_for(item: Ingredient, key: str, value: Any):
-    """Show the widget that fits one field of the menu, and return what the person chose."""
+    """Show the widget that fits one field of the menu, and return what the person chose.
+
+    Number fields take any number: the menu, not the browser, says what is out of range."""
     label = label_of(item)
     if item.choices:
-        index = item.choices.index(value)
         return st.selectbox(
-            label, item.choices, index=index, help=item.help, key=key, format_func=show_choice
+            label,
+            item.choices,
+            index=item.choices.index(value),
+            format_func=lambda choice: choice_label(item, choice),
+            help=item.help,
+            key=key,
         )
     if item.kind is bool:
         return st.checkbox(label, value=bool(value), help=item.help, key=key)
-    number = item.kind  # int or float: Streamlit's widget returns numbers of its value's type
-    low, high = number(item.minimum), number(item.maximum)
-    return st.number_input(
-        label, min_value=low, max_value=high, value=number(value), help=item.help, key=key
-    )
+    # int or float: Streamlit's widget gives back numbers of its starting value's type.
+    return st.number_input(label, value=item.kind(value), help=item.help, key=key)
 
 
 def order_form(prefix: str = "", leave_out: str | None = None) -> dict:
@@ -70,36 +74,33 @@ RULES_IN_WORDS = {
     "missing": "{{ 'vide' if fr else 'empty' }}",
     "float_parsing": "{{ 'pas un nombre' if fr else 'not a number' }}",
     "int_parsing": "{{ 'pas un nombre entier' if fr else 'not a whole number' }}",
-    "int_from_float": "{{ 'pas un nombre entier' if fr else 'not a whole number' }}",
     "bool_parsing": "{{ 'ni oui ni non' if fr else 'neither yes nor no' }}",
     "finite_number": "{{ 'doit être un nombre fini' if fr else 'must be a finite number' }}",
     "greater_than_equal": "{{ 'doit valoir au moins {ge}' if fr else 'must be at least {ge}' }}",
     "less_than_equal": "{{ 'doit valoir au plus {le}' if fr else 'must be at most {le}' }}",
     "literal_error": "{{ 'doit être parmi : {choices}' if fr else 'must be one of: {choices}' }}",
 }
-OTHER_RULE = "{{ 'refusé par le menu' if fr else 'refused by the menu' }}"
 
 
 def in_words(error: dict, item: Ingredient) -> str:
-    """One refusal of the menu about `item`, said in the project's language."""
-    limits = {
-        rule: number(limit, 0 if float(limit).is_integer() else 2)
-        for rule, limit in error.get("ctx", {}).items()
-        if rule in ("ge", "le")
-    }
-    sentence = RULES_IN_WORDS.get(error["type"], OTHER_RULE)
-    return sentence.format(**limits, choices=", ".join(item.choices))
+    """One refusal of the menu, in words: 'Water (mm): must be at most 1,200'."""
+    context = error.get("ctx", {})  # the rule's limits, if any: ge (at least), le (at most)
+    limits = {rule: context[rule] for rule in ("ge", "le") if rule in context}
+    limits = {rule: number(limit, 2 if limit % 1 else 0) for rule, limit in limits.items()}
+    why = RULES_IN_WORDS.get(error["type"], "{{ 'refusé par le menu' if fr else 'refused by the menu' }}")
+    why = why.format(**limits, choices=", ".join(item.choices))
+    return f"{label_of(item)}{{ ' : ' if fr else ': ' }}{why}"
 
 
-def judge(values: dict, from_text: bool = False) -> tuple[dict | None, dict[str, str]]:
-    """Let the menu judge `values`: (the order, {}), or (None, {field name: why, in words}).
+def judge(values: dict, from_text: bool = False) -> tuple[dict | None, list[str]]:
+    """Let the menu judge `values`: (the order, []) or (None, why, field by field, in words).
 
     The menu judges as the kitchen does (strictly: "600" is not a number), or, `from_text`,
     reads text such as a CSV cell in pydantic's lax mode ("600" is 600, "yes" is True)."""
-    menu = {item.name: item for item in ingredients()}
     try:
-        order = Order.model_validate(values, strict=not from_text)
+        return Order.model_validate(values, strict=not from_text).model_dump(), []
     except ValidationError as refused:
-        problems = [(error["loc"][0], error) for error in refused.errors()]
-        return None, {name: in_words(error, menu[name]) for name, error in problems}
-    return order.model_dump(), {}
+        errors = {error["loc"][0]: error for error in refused.errors()}
+        return None, [
+            in_words(errors[item.name], item) for item in ingredients() if item.name in errors
+        ]

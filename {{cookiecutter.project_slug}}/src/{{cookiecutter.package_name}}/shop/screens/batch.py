@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from {{ cookiecutter.package_name }}.menu import FEATURES, MAX_BATCH_ORDERS
+from {{ cookiecutter.package_name }}.messages import number
 from {{ cookiecutter.package_name }}.shop import batch
 from {{ cookiecutter.package_name }}.shop.client import KitchenError
 from {{ cookiecutter.package_name }}.shop.explain import sample_orders
@@ -15,18 +16,18 @@ from {{ cookiecutter.package_name }}.shop.form import waiter
 RESULTS = "batch_results"
 
 st.title("{{ 'Commande groupée' if fr else 'Batch order' }}")
-columns = ", ".join(FEATURES)
+columns, limit = ", ".join(FEATURES), number(MAX_BATCH_ORDERS)
 {% if fr -%}
 st.write(
     f"Déposez un fichier CSV, une commande par ligne, avec ces colonnes : {columns}. Jusqu'à "
-    f"{MAX_BATCH_ORDERS:,} lignes. Les lignes qui ne suivent pas le menu sont listées avec la "
+    f"{limit} lignes. Les lignes qui ne suivent pas le menu sont listées avec la "
     "raison ; les autres sont tout de même préparées. Chaque ligne revient dans le fichier de "
     "résultats."
 )
 {%- else -%}
 st.write(
     f"Upload a CSV file, one order per row, with these columns: {columns}. Up to "
-    f"{MAX_BATCH_ORDERS:,} rows. Rows that do not follow the menu are listed with the reason; "
+    f"{limit} rows. Rows that do not follow the menu are listed with the reason; "
     "the others are still cooked. Every row comes back in the results file."
 )
 {%- endif %}
@@ -69,7 +70,12 @@ if RESULTS in st.session_state:
     name, upload, table = st.session_state[RESULTS]
     predicted, refused = len(upload.orders), len(upload.problems)
     if predicted:
-        st.success(f"{{ '{predicted:,} commandes de {name} préparées.' if fr else '{predicted:,} orders from {name} cooked.' }}")
+        s = "" if predicted == 1 else "s"  # 1 order, 2 orders
+        {% if fr -%}
+        st.success(f"{name} : {number(predicted)} commande{s} préparée{s}.")
+        {%- else -%}
+        st.success(f"{name}: {number(predicted)} order{s} cooked.")
+        {%- endif %}
     else:
         {% if fr -%}
         st.error(
@@ -83,7 +89,12 @@ if RESULTS in st.session_state:
         )
         {%- endif %}
     if refused:
-        st.warning(f"{{ "{refused:,} lignes ne suivent pas le menu et n'ont pas été préparées :" if fr else '{refused:,} rows do not follow the menu and were not cooked:' }}")
+        s = "" if refused == 1 else "s"
+        {% if fr -%}
+        st.warning(f"{number(refused)} ligne{s} hors menu, non préparée{s} :")
+        {%- else -%}
+        st.warning(f"{number(refused)} row{s} not on the menu, not cooked:")
+        {%- endif %}
         st.dataframe(batch.refused_rows(upload), hide_index=True, key="refused")
     if upload.extra_columns:
         extra = ", ".join(upload.extra_columns)

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from {{ cookiecutter.package_name }}.menu import DISH_UNIT, ingredients
+from {{ cookiecutter.package_name }}.messages import number
 from {{ cookiecutter.package_name }}.shop.client import KitchenError
 from {{ cookiecutter.package_name }}.shop.explain import SAMPLE_ORDERS, importances
 from {{ cookiecutter.package_name }}.shop.form import label_of, waiter
@@ -37,64 +38,79 @@ def to_the_second(moment: datetime) -> str:
     return moment.isoformat(sep=" ", timespec="seconds")  # 2026-12-02 06:41:07+00:00
 
 
-st.title("{{ 'Le modèle en cuisine' if fr else 'The model in the kitchen' }}")
-try:
-    card = waiter().model_card()
-except KitchenError as problem:
-    st.error(str(problem))
-    st.stop()  # nothing more to show without the kitchen
+# Kept between reruns and visits: the kitchen is asked again only when another model cooks
+# (the version is part of the key) or another kitchen answers. An error is never kept.
+@st.cache_data(show_spinner=False, max_entries=8)
+def importances_of(kitchen_url: str, version: str) -> tuple[dict[str, float], str]:
+    return importances(waiter())
 
-version, alias = st.columns(2)
-version.metric("Version", card.version)
-alias.metric("Alias", card.alias)
-trained, loaded = to_the_second(card.trained_at), to_the_second(card.loaded_at)
-{% if fr -%}
-st.caption(
-    f"Modèle enregistré '{card.name}', entraîné dans la run {card.run_id} du laboratoire le "
-    f"{trained} (UTC), chargé par la cuisine le {loaded} (UTC)."
-)
-{%- else -%}
-st.caption(
-    f"Registered model '{card.name}', trained in the lab's run {card.run_id} on {trained} "
-    f"(UTC), loaded by the kitchen on {loaded} (UTC)."
-)
-{%- endif %}
 
-st.subheader("{{ 'Ses résultats au laboratoire (sur des données mises de côté pour le test)' if fr else 'How well it did in the lab (on data kept aside for the test)' }}")
-columns = st.columns(len(card.metrics))
-for column, (metric, value) in zip(columns, card.metrics.items(), strict=True):
-    # A metric this page does not know is shown without help.
-    column.metric(metric.upper(), f"{value:.3f}", help=METRIC_HELP.get(metric))
-
-st.subheader("{{ 'Les ingrédients qui comptent le plus' if fr else 'Which ingredients matter most' }}")
-{% if fr -%}
-st.write(
-    f"La vitrine a inventé {SAMPLE_ORDERS} commandes, puis a mélangé un ingrédient à la fois "
-    "entre elles et a redemandé à la cuisine (un seul lot). Une longue barre veut dire que le "
-    "plat change beaucoup quand cet ingrédient est brouillé : le modèle s'appuie dessus."
-)
-{%- else -%}
-st.write(
-    f"The shop made up {SAMPLE_ORDERS} orders, then scrambled one ingredient at a time between "
-    "them and asked the kitchen again (one batch). A long bar means the dish changes a lot when "
-    "that ingredient is scrambled: the model relies on it."
-)
-{%- endif %}
-try:
-    with st.spinner("{{ 'La cuisine prépare les commandes du graphique...' if fr else 'The kitchen is cooking the orders for the chart...' }}"):
-        scores, asked_version = importances(waiter())
-except KitchenError as problem:
-    st.error(str(problem))
-else:
-    ingredient = "{{ 'Ingrédient' if fr else 'Ingredient' }}"
+def show_importances(version: str) -> None:
+    """The chart of which ingredients matter, drawn where its spinner stood while it cooked."""
+    place = st.empty()
+    cooking = "{{ 'La cuisine prépare les commandes du graphique...' if fr else 'The kitchen is cooking the orders for the chart...' }}"
+    try:
+        with place, st.spinner(cooking, show_time=True):
+            scores, asked_version = importances_of(waiter().base_url, version)
+    except KitchenError as problem:
+        place.error(str(problem))
+        return
+    labels = [label_of(item) for item in ingredients()]  # in the order of `scores`
+    bars = pd.DataFrame({"ingredient": labels, "change": list(scores.values())})
     axis = f"{{ 'Changement moyen du plat' if fr else 'Mean change of the dish' }} ({DISH_UNIT})"
-    labels = {item.name: label_of(item) for item in ingredients()}
-    chart = pd.DataFrame(
-        {ingredient: [labels[name] for name in scores], axis: list(scores.values())}
-    )
-    st.bar_chart(chart, x=ingredient, y=axis, horizontal=True, sort=f"-{axis}")
+    x = {"field": "change", "type": "quantitative", "title": axis}
+    y = {"field": "ingredient", "type": "nominal", "sort": "-x", "title": None}
+    y["axis"] = {"labelLimit": 0}  # each label whole, however long ("Mean temperature (°C)")
+    place.vega_lite_chart(bars, {"mark": "bar", "encoding": {"x": x, "y": y}})
     {% if fr -%}
     st.caption(f"Préparé par la version {asked_version} du modèle.")
     {%- else -%}
     st.caption(f"Cooked by model version {asked_version}.")
     {%- endif %}
+
+
+st.title("{{ 'Le modèle en cuisine' if fr else 'The model in the kitchen' }}")
+try:
+    card = waiter().model_card()
+except KitchenError as problem:
+    st.error(str(problem))  # nothing more to show without the kitchen
+    card = None
+
+if card is not None:
+    version, alias = st.columns(2)
+    version.metric("Version", card.version)
+    alias.metric("Alias", card.alias)
+    trained, loaded = to_the_second(card.trained_at), to_the_second(card.loaded_at)
+    {% if fr -%}
+    st.caption(
+        f"Modèle enregistré « {card.name} », entraîné dans la run {card.run_id} du laboratoire "
+        f"le {trained} (UTC), chargé par la cuisine le {loaded} (UTC)."
+    )
+    {%- else -%}
+    st.caption(
+        f"Registered model '{card.name}', trained in the lab's run {card.run_id} on {trained} "
+        f"(UTC), loaded by the kitchen on {loaded} (UTC)."
+    )
+    {%- endif %}
+
+    st.subheader("{{ 'Ses résultats au laboratoire (sur des données mises de côté pour le test)' if fr else 'How well it did in the lab (on data kept aside for the test)' }}")
+    columns = st.columns(len(card.metrics))
+    for column, (metric, value) in zip(columns, card.metrics.items(), strict=True):
+        # A metric this page does not know is shown without help.
+        column.metric(metric.upper(), number(value, 3), help=METRIC_HELP.get(metric))
+
+    st.subheader("{{ 'Les ingrédients qui comptent le plus' if fr else 'Which ingredients matter most' }}")
+    {% if fr -%}
+    st.write(
+        f"La vitrine a inventé {SAMPLE_ORDERS} commandes, puis a brouillé un ingrédient à la fois "
+        "entre elles et a redemandé à la cuisine (un seul lot). Une longue barre veut dire que le "
+        "plat change beaucoup quand cet ingrédient est brouillé : le modèle s'appuie dessus."
+    )
+    {%- else -%}
+    st.write(
+        f"The shop made up {SAMPLE_ORDERS} orders, then scrambled one ingredient at a time "
+        "between them and asked the kitchen again (one batch). A long bar means the dish changes "
+        "a lot when that ingredient is scrambled: the model relies on it."
+    )
+    {%- endif %}
+    show_importances(card.version)

@@ -4,8 +4,9 @@
 import streamlit as st
 
 from {{ cookiecutter.package_name }}.menu import DISH_LABEL
+from {{ cookiecutter.package_name }}.messages import number
 from {{ cookiecutter.package_name }}.shop.client import KitchenError
-from {{ cookiecutter.package_name }}.shop.form import LAST_ORDER, order_form, waiter
+from {{ cookiecutter.package_name }}.shop.form import LAST_ORDER, judge, order_form, waiter
 
 st.title("{{ 'La vitrine' if fr else 'The shop window' }}")
 {% if fr -%}
@@ -27,13 +28,18 @@ with st.form("order"):
 
 if sent:
     st.session_state[LAST_ORDER] = order  # the what-if page starts from this order
+    _, refusals = judge(order)  # the menu's own rules, the very ones the kitchen applies
+if sent and refusals:
+    reasons = "\n".join(f"- {reason}" for reason in refusals)
+    st.error(f"{{ 'La commande ne suit pas le menu :' if fr else 'The order does not follow the menu:' }}\n{reasons}")
+elif sent:
     try:
         with st.spinner("{{ 'La cuisine prépare votre commande...' if fr else 'The kitchen is cooking your order...' }}"):
             dish = waiter().predict(order)
     except KitchenError as problem:
         st.error(str(problem))  # the waiter's words: what went wrong, and what to start
     else:
-        st.metric(DISH_LABEL, f"{dish.prediction:,.2f} {dish.unit}")
+        st.metric(DISH_LABEL, f"{number(dish.prediction, 2)} {dish.unit}")
         {% if fr -%}
         st.caption(f"Préparé par la version {dish.model_version} du modèle, le champion du labo.")
         {%- else -%}

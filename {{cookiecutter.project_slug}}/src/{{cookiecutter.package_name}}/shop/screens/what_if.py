@@ -5,9 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from {{ cookiecutter.package_name }}.menu import DISH_LABEL, DISH_UNIT, ingredients
+from {{ cookiecutter.package_name }}.messages import number
 from {{ cookiecutter.package_name }}.shop.client import KitchenError
 from {{ cookiecutter.package_name }}.shop.explain import what_if
-from {{ cookiecutter.package_name }}.shop.form import label_of, order_form, show_choice, waiter
+from {{ cookiecutter.package_name }}.shop.form import choice_label, judge, label_of, order_form, waiter
 
 st.title("{{ 'Et si... ?' if fr else 'What if...?' }}")
 {% if fr -%}
@@ -42,6 +43,12 @@ with st.form("what_if"):
     sent = st.form_submit_button("{{ 'Tracer la courbe' if fr else 'Draw the curve' }}", type="primary")
 
 if sent:
+    # The menu judges the rest of the order first (the varied ingredient at its example value).
+    _, refusals = judge({**rest, varied.name: varied.example})
+if sent and refusals:
+    reasons = "\n".join(f"- {reason}" for reason in refusals)
+    st.error(f"{{ 'Le reste de la commande ne suit pas le menu :' if fr else 'The rest of the order does not follow the menu:' }}\n{reasons}")
+elif sent:
     try:
         with st.spinner("{{ 'La cuisine prépare la courbe...' if fr else 'The kitchen is cooking the curve...' }}"):
             values, predictions = what_if(waiter(), rest, varied)
@@ -49,19 +56,17 @@ if sent:
         st.error(str(problem))
     else:
         axis, dish = label_of(varied), f"{DISH_LABEL} ({DISH_UNIT})"
-        shown = [show_choice(value) if isinstance(value, str) else value for value in values]
-        curve = pd.DataFrame({axis: shown, dish: predictions})
-        if isinstance(values[0], str | bool):
-            st.bar_chart(curve, x=axis, y=dish, sort=False)  # separate choices: one bar each
-        else:
-            st.line_chart(curve, x=axis, y=dish)  # a range of numbers: one smooth line
-        low, high = min(predictions), max(predictions)
+        if varied.choices:  # separate choices: one bar each, named as people read them
+            shown = [choice_label(varied, value) for value in values]
+            st.bar_chart(pd.DataFrame({axis: shown, dish: predictions}), x=axis, y=dish, sort=False)
+        elif varied.kind is bool:  # no, then yes: one bar each
+            shown = ["{{ 'non' if fr else 'no' }}", "{{ 'oui' if fr else 'yes' }}"]
+            st.bar_chart(pd.DataFrame({axis: shown, dish: predictions}), x=axis, y=dish, sort=False)
+        else:  # a range of numbers: one smooth line
+            st.line_chart(pd.DataFrame({axis: values, dish: predictions}), x=axis, y=dish)
+        low, high = number(min(predictions), 2), number(max(predictions), 2)
         {% if fr -%}
-        st.write(
-            f"Sur {len(values)} valeurs, le plat va de {low:,.2f} à {high:,.2f} {DISH_UNIT}.",
-        )
+        st.write(f"Sur {len(values)} valeurs, le plat va de {low} à {high} {DISH_UNIT}.")
         {%- else -%}
-        st.write(
-            f"Over {len(values)} values, the dish goes from {low:,.2f} to {high:,.2f} {DISH_UNIT}.",
-        )
+        st.write(f"Over {len(values)} values, the dish goes from {low} to {high} {DISH_UNIT}.")
         {%- endif %}
