@@ -1,7 +1,9 @@
 """Two commands for a fresh machine, with nothing but Python 3.11+ installed:
 
     python3 run.py demo    bake the default project into demo/, then open its lab, kitchen
-                           and shop window (trains a first model on the way)
+                           and shop window (trains a first model on the way); cookiecutter
+                           answers and `up`'s options may follow, e.g. language=fr
+                           --kitchen-port 8080 (also --lab-port, --shop-port, --host)
     python3 run.py test    run the template's tests (every option baked, projects installed
                            and run for real); pytest options may follow, e.g. -m "not slow"
     python3 run.py lint    check the template's own code with ruff (lint and format)
@@ -15,9 +17,11 @@ Each creates `.venv/` on first use and installs the template's tools in it, at t
 uv.lock (with uv; uv itself is installed into `.venv` by pip when it is not already on the machine).
 """
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -30,16 +34,35 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 DEMO = TEMPLATE / "demo"
 DEFAULT_SLUG = "ml-restaurant"
 PROJECT_LOCK = TEMPLATE / "{{cookiecutter.project_slug}}" / "uv.lock"
+# The options of the baked project's `up` that `demo` passes on to it.
+UP_OPTIONS = ("--host", "--lab-port", "--kitchen-port", "--shop-port", "--wait")
 
 
 def run(*command, cwd=TEMPLATE) -> int:
+    """Run `command` until it ends; Ctrl-C or SIGTERM is passed on to it, then waited for."""
     print("$", " ".join(str(part) for part in command), flush=True)
     process = subprocess.Popen([str(part) for part in command], cwd=cwd)
-    while True:
-        try:
-            return process.wait()
-        except KeyboardInterrupt:
-            pass  # Ctrl-C reached the command too: wait while it closes what it opened
+    return wait_passing_signals_on(process)
+
+
+def wait_passing_signals_on(process: subprocess.Popen) -> int:
+    """Wait for `process`, passing on to it each Ctrl-C or SIGTERM this one receives.
+
+    Ctrl-C in a terminal reaches both processes; a stop button or `kill PID` reaches only this
+    one, and the command must hear it too to close what it opened. (The command ignores a
+    repeat while it closes, so hearing it twice does no harm.)
+    """
+
+    def pass_on(number, frame) -> None:
+        with contextlib.suppress(OSError, ValueError):  # gone already; Windows refuses SIGINT
+            process.send_signal(number)
+
+    before = {number: signal.signal(number, pass_on) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return process.wait()
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 def must(*command) -> None:
@@ -96,14 +119,33 @@ def lock(options: list[str]) -> int:
     return 0
 
 
-def demo(options: list[str]) -> int:
+def split_demo_words(words: list[str]) -> tuple[list[str], list[str]]:
+    """Sort `demo`'s words: `up`'s options (`--lab-port 5001`, `--host=...`) and cookiecutter's
+    answers (`language=fr`). Return (answers, up's options)."""
+    answers, options = [], []
+    words = iter(words)
+    for word in words:
+        if word.split("=", 1)[0] not in UP_OPTIONS:
+            answers.append(word)
+        elif "=" in word:
+            options.append(word)
+        else:
+            value = next(words, None)
+            if value is None:
+                sys.exit(f"{word} needs a value, for example: python3 run.py demo {word} 5001")
+            options += [word, value]
+    return answers, options
+
+
+def demo(words: list[str]) -> int:
     """Bake the default project (once) and bring the whole restaurant up."""
+    answers, options = split_demo_words(words)
     project = DEMO / DEFAULT_SLUG
     if project.exists():
-        print(f"Reusing {project} (delete it to bake it again).")
+        print(f"Reusing {project} (delete it to bake it again with other answers).")
     else:
-        must(BIN / "cookiecutter", "--no-input", "--output-dir", DEMO, TEMPLATE, *options)
-    return run(sys.executable, "run.py", "up", cwd=project)
+        must(BIN / "cookiecutter", "--no-input", "--output-dir", DEMO, TEMPLATE, *answers)
+    return run(sys.executable, "run.py", "up", *options, cwd=project)
 
 
 def lint() -> int:

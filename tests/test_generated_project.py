@@ -19,6 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from .conftest import TEMPLATE
+
 pytestmark = pytest.mark.slow
 
 # One variant per use case and per language, both editions, the Docker files once. The light
@@ -158,8 +160,14 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
+    """Could a server open this port now? (The same question as the project's processes.)"""
     with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 class Output:
@@ -193,52 +201,96 @@ class Output:
         raise AssertionError(f"never saw {words!r}:\n" + "".join(self.lines[-60:]))
 
 
-def commands_under(pid: int) -> list[str]:
-    """The command line of every process started, directly or not, by process `pid` (Linux)."""
+def processes_under(pid: int) -> dict[int, str]:
+    """Every process started, directly or not, by process `pid`, with its command (Linux)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         with contextlib.suppress(OSError, IndexError, ValueError):  # may end while we look
             parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
             children.setdefault(parent, []).append(int(entry.name))
-    commands, parents = [], [pid]
+    found, parents = {}, [pid]
     while parents:
         for child in children.get(parents.pop(), []):
             with contextlib.suppress(OSError):
                 command = Path(f"/proc/{child}/cmdline").read_bytes()
-                commands.append(command.replace(b"\0", b" ").decode())
+                found[child] = command.replace(b"\0", b" ").decode()
             parents.append(child)
-    return commands
+    return found
 
 
-def test_up_opens_lab_kitchen_and_shop_window_then_closes_them(bake):
-    """From a fresh bake, `python3 run.py up` installs, trains, serves a real prediction
-    through the kitchen, shows the shop window and the lab, and Ctrl-C closes all three."""
-    project = bake()
-    ports = {"lab": free_port(), "kitchen": free_port(), "shop": free_port()}
-    command = [sys.executable, "run.py", "up"]
-    for part, port in ports.items():
-        command += [f"--{part}-port", str(port)]
+def is_alive(pid: int) -> bool:
+    """Does process `pid` still run? (A zombie has ended: it only waits to be counted.)"""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def start_command(command: list[str], cwd: Path) -> tuple[subprocess.Popen, Output]:
     process = subprocess.Popen(
         command,
-        cwd=project.path,
+        cwd=cwd,
         env=project_environment(),
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group, so Ctrl-C can be sent to all of it
+        start_new_session=True,  # its own process group, as a terminal gives each command
     )
-    output = Output(process)
+    return process, Output(process)
+
+
+def port_options(ports: dict[str, int]) -> list[str]:
+    return [word for part, port in ports.items() for word in (f"--{part}-port", str(port))]
+
+
+def close_and_check(process, output, ports, number: int, whole_group: bool) -> None:
+    """Send `number` to the process alone (a stop button, `kill PID`) or to its whole group
+    (Ctrl-C in a terminal); every process under it must end within 10 s, the ports be free."""
+    started = processes_under(process.pid)
+    asked = time.monotonic()
+    try:
+        if whole_group:
+            os.killpg(process.pid, number)
+        else:
+            os.kill(process.pid, number)
+        process.wait(timeout=60)
+        seconds = time.monotonic() - asked
+        lingering = {pid: command for pid, command in started.items() if is_alive(pid)}
+        assert not lingering, f"still running after it closed: {lingering}"
+        assert seconds <= 10, f"closing took {seconds:.1f} s"
+    finally:
+        for pid in [process.pid, *started]:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    output.wait_for("Closing the restaurant", seconds=5)
+    for part, port in ports.items():
+        assert port_is_free(port), f"the {part} still listens on {port}"
+
+
+def order_a_dish(kitchen: str) -> dict:
+    order = {
+        "soil_type": "loam",
+        "seed_type": "hybrid",
+        "water_mm": 600.0,
+        "temperature_c": 22.0,
+        "fertilizer_kg_ha": 120.0,
+    }
+    return httpx.post(f"{kitchen}/predict", json=order, timeout=10).json()
+
+
+def test_up_opens_lab_kitchen_and_shop_window_then_closes_them(bake):
+    """From a fresh bake, `python3 run.py up` installs, trains, serves a real prediction
+    through the kitchen, shows the shop window and the lab; SIGINT sent to the run.py process
+    alone closes all of it, and so does Ctrl-C (SIGINT to its whole group) the next time."""
+    project = bake()
+    ports = {"lab": free_port(), "kitchen": free_port(), "shop": free_port()}
+    process, output = start_command(
+        [sys.executable, "run.py", "up", *port_options(ports)], project.path
+    )
     try:
         output.wait_for("The restaurant is open", seconds=900)
-        kitchen = f"http://127.0.0.1:{ports['kitchen']}"
-        order = {
-            "soil_type": "loam",
-            "seed_type": "hybrid",
-            "water_mm": 600.0,
-            "temperature_c": 22.0,
-            "fertilizer_kg_ha": 120.0,
-        }
-        dish = httpx.post(f"{kitchen}/predict", json=order, timeout=10).json()
+        dish = order_a_dish(f"http://127.0.0.1:{ports['kitchen']}")
         assert 2 < dish["prediction"] < 20 and dish["unit"] == "t/ha", dish
         assert dish["model_version"] == "1"
 
@@ -255,12 +307,55 @@ def test_up_opens_lab_kitchen_and_shop_window_then_closes_them(bake):
         assert alias.json()["model_version"]["version"] == "1"
 
         # The lab is MLflow's server without its GenAI job runners (about 1.5 GB saved).
-        running = commands_under(process.pid)
+        running = list(processes_under(process.pid).values())
         assert any("mlflow server" in command for command in running), running
         assert not [command for command in running if "huey" in command]
     finally:
-        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-        process.wait(timeout=60)
-    output.wait_for("Closing the restaurant", seconds=5)
-    for part, port in ports.items():
-        assert port_is_free(port), f"the {part} still listens on {port}"
+        close_and_check(process, output, ports, signal.SIGINT, whole_group=False)
+
+    process, output = start_command(
+        [sys.executable, "run.py", "up", *port_options(ports)], project.path
+    )
+    output.wait_for("The restaurant is open", seconds=600)
+    close_and_check(process, output, ports, signal.SIGINT, whole_group=True)
+
+
+def test_demo_passes_port_options_on_and_closes_on_sigterm(tmp_path):
+    """`python3 run.py demo` takes up's port options beside cookiecutter's answers, whether it
+    bakes demo/ or reuses it; SIGTERM to its own process closes everything; a taken port is
+    refused with the option that moves it."""
+    template = tmp_path / "template"
+    ignore = shutil.ignore_patterns(".venv", "demo", "site", ".git", "__pycache__", "*.pyc")
+    shutil.copytree(TEMPLATE, template, ignore=ignore)
+    ports = {"lab": free_port(), "kitchen": free_port(), "shop": free_port()}
+    demo = [sys.executable, "run.py", "demo", "language=en", *port_options(ports)]
+    process, output = start_command(demo, template)
+    try:
+        output.wait_for("The restaurant is open", seconds=1200)
+        assert order_a_dish(f"http://127.0.0.1:{ports['kitchen']}")["model_version"] == "1"
+    finally:
+        close_and_check(process, output, ports, signal.SIGTERM, whole_group=False)
+
+    ports = {"lab": free_port(), "kitchen": free_port(), "shop": free_port()}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = {**ports, "kitchen": taken.getsockname()[1]}
+        refused = subprocess.run(
+            [sys.executable, "run.py", "demo", *port_options(busy)],
+            cwd=template,
+            env=project_environment(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    assert refused.returncode != 0
+    assert f"Port {busy['kitchen']}" in refused.stderr and "--kitchen-port" in refused.stderr
+
+    process, output = start_command([*demo[:3], *port_options(ports)], template)
+    try:
+        output.wait_for("Reusing", seconds=60)
+        output.wait_for("The restaurant is open", seconds=600)
+        assert order_a_dish(f"http://127.0.0.1:{ports['kitchen']}")["model_version"] == "1"
+    finally:
+        close_and_check(process, output, ports, signal.SIGTERM, whole_group=False)

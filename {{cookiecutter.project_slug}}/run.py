@@ -22,8 +22,10 @@ Options after `wheelhouse DIR` go to `pip download` (e.g. `--platform win_amd64 
 3.11 --only-binary=:all:` to prepare for another system).
 """
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -37,13 +39,30 @@ MINIMUM_PYTHON = ({{ cookiecutter.python_version.replace(".", ", ") }})
 
 
 def run(*command) -> int:
+    """Run `command` until it ends; Ctrl-C or SIGTERM is passed on to it, then waited for."""
     print("$", " ".join(str(part) for part in command), flush=True)
     process = subprocess.Popen([str(part) for part in command], cwd=PROJECT)
-    while True:
-        try:
-            return process.wait()
-        except KeyboardInterrupt:
-            pass  # Ctrl-C reached the command too: wait while it closes what it opened
+    return wait_passing_signals_on(process)
+
+
+def wait_passing_signals_on(process: subprocess.Popen) -> int:
+    """Wait for `process`, passing on to it each Ctrl-C or SIGTERM this one receives.
+
+    Ctrl-C in a terminal reaches both processes; a stop button or `kill PID` reaches only this
+    one, and the command must hear it too to close what it opened. (The command ignores a
+    repeat while it closes, so hearing it twice does no harm.)
+    """
+
+    def pass_on(number, frame) -> None:
+        with contextlib.suppress(OSError, ValueError):  # gone already; Windows refuses SIGINT
+            process.send_signal(number)
+
+    before = {number: signal.signal(number, pass_on) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return process.wait()
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 def must(*command) -> None:

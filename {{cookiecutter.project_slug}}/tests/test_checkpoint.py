@@ -5,6 +5,7 @@ repository whose first commit holds them as the bake does, with the copy's own p
 the path, so a test never touches the project being tested.
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -163,6 +164,88 @@ def test_each_part_restores_only_its_own_files(tmp_path):
     assert SHOP_FILE not in second.restored
     third = checkpoint.restore(copy, 3, "three")
     assert SHOP_FILE in third.restored and KITCHEN_FILE not in third.restored
+
+
+def as_jupyter_saves_it_after_running(path: Path) -> None:
+    """Rewrite a notebook as Jupyter does once it has run: outputs, counts, widget state,
+    sources line by line, its own indentation. Nothing the learner wrote changes."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["metadata"]["widgets"] = {"state": {}}
+    for number, cell in enumerate(notebook["cells"], start=1):
+        cell["source"] = cell["source"].splitlines(keepends=True)
+        if cell["cell_type"] == "code":
+            cell["execution_count"] = number
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["ran\n"]}]
+            cell["metadata"]["execution"] = {"iopub.status.busy": "2025-01-01T09:00:00Z"}
+    path.write_text(json.dumps(notebook, indent=2), encoding="utf-8")
+
+
+def test_untouched_or_only_run_notebooks_are_not_called_the_learners(tmp_path):
+    """It backs up nothing when the learner only ran the bake's notebooks (or never opened
+    them), and leaves each notebook as the workshop wants it."""
+    copy = copy_of_project(tmp_path)
+    run = copy / NOTEBOOK
+    as_jupyter_saves_it_after_running(run)
+    result = checkpoint.restore(copy, 3, "now")
+    assert result.backed_up == [], result.backed_up
+    assert not backups_in(copy)
+    for number in ("01_first_experiment", "04_kitchen", "05_shop_window"):
+        relative = f"notebooks/{number}.ipynb"
+        assert checkpoint.as_committed(relative, (copy / relative).read_bytes()) == (
+            checkpoint.as_committed(relative, workshop_version(relative))
+        )
+
+
+def test_a_changed_notebook_is_the_learners_even_once_run(tmp_path):
+    """It backs up a notebook in which the learner changed a cell, whatever Jupyter added."""
+    copy = copy_of_project(tmp_path)
+    notebook = copy / NOTEBOOK
+    as_jupyter_saves_it_after_running(notebook)
+    edited = json.loads(notebook.read_text(encoding="utf-8"))
+    edited["cells"][-1]["source"].append("\nprint('my own line')\n")
+    notebook.write_text(json.dumps(edited, indent=2), encoding="utf-8")
+    result = checkpoint.restore(copy, 2, "now")
+    assert result.backed_up == [NOTEBOOK]
+    assert "my own line" in (copy / result.backup_folder / NOTEBOOK).read_text(encoding="utf-8")
+
+
+def test_a_file_linked_out_of_the_project_is_reported_and_left_alone(tmp_path, capsys):
+    """It never writes through a symbolic link to a file outside the project: the outside file
+    and the link stay as they are, it says so, and the other files are restored."""
+    copy = copy_of_project(tmp_path)
+    outside = tmp_path / "outside.py"
+    outside.write_text("# someone else's file\n", encoding="utf-8")
+    linked = copy / f"src/{PACKAGE}/lab/train.py"
+    linked.unlink()
+    linked.symlink_to(outside)
+    edits = half_done(copy)
+    result = checkpoint.restore(copy, 2, "now")
+    assert outside.read_text(encoding="utf-8") == "# someone else's file\n"
+    assert linked.is_symlink()
+    assert result.left_alone == [f"src/{PACKAGE}/lab/train.py"]
+    assert KITCHEN_FILE in result.restored and KITCHEN_FILE in result.backed_up
+    assert (copy / result.backup_folder / KITCHEN_FILE).read_text() == edits[KITCHEN_FILE]
+    checkpoint.report_files(result, copy)
+    assert say("checkpoint_left_alone", count=1) in capsys.readouterr().out
+
+
+def test_a_backups_folder_linked_out_of_the_project_receives_nothing(tmp_path):
+    """It writes no backup through a `backups` link that leaves the project, and so leaves the
+    learner's changed files as they are; the files it need not back up are restored."""
+    copy = copy_of_project(tmp_path)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (copy / "backups").symlink_to(outside, target_is_directory=True)
+    edits = half_done(copy)
+    lab_file = copy / f"src/{PACKAGE}/lab/registry.py"
+    lab_file.unlink()  # missing: nothing of the learner's to keep, so restored
+    result = checkpoint.restore(copy, 3, "now")
+    assert list(outside.iterdir()) == []
+    assert set(edits) <= set(result.left_alone)
+    for relative, text in edits.items():
+        assert (copy / relative).read_text(encoding="utf-8") == text
+    assert f"src/{PACKAGE}/lab/registry.py" in result.restored
+    assert lab_file.read_bytes() == workshop_version(f"src/{PACKAGE}/lab/registry.py")
 
 
 @pytest.mark.parametrize(

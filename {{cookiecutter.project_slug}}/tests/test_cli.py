@@ -1,12 +1,25 @@
-"""The command line: clear words for bad arguments and busy ports."""
+"""The command line: clear words for bad arguments and busy ports; every server command closes
+all it opened when told to, by Ctrl-C or by a signal to its own process alone."""
 
+import contextlib
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from {{ cookiecutter.package_name }}.cli import main
 from {{ cookiecutter.package_name }}.messages import say
-from {{ cookiecutter.package_name }}.processes import free_port
+from {{ cookiecutter.package_name }}.processes import free_port, port_is_free, wait_until_answers
+
+PACKAGE = "{{ cookiecutter.package_name }}"
+# Where each part says it is ready.
+HEALTH = {"lab": "/health", "kitchen": "/health/ready", "shop": "/_stcore/health"}
+CLOSING_SECONDS = 10  # what a stop button or a service manager may fairly wait
 
 
 @pytest.mark.parametrize(
@@ -44,3 +57,109 @@ def test_busy_port_is_refused_before_starting_with_the_option_to_use(command, op
             main([*command, option, str(port)])
     said = say("cli_port_taken", port=port, host="127.0.0.1", option=option)
     assert stopped.value.code == said
+
+
+# --- Stopping: Ctrl-C, or a signal sent to the command's own process alone --------------------
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process started, directly or not, by process `pid` (read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, IndexError, ValueError):  # may end while we look
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    found, parents = [], [pid]
+    while parents:
+        for child in children.get(parents.pop(), []):
+            found.append(child)
+            parents.append(child)
+    return found
+
+
+def is_alive(pid: int) -> bool:
+    """Does process `pid` still run? (A zombie has ended: it only waits to be counted.)"""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def open_parts(command: list[str], ports: dict[str, int], settings) -> subprocess.Popen:
+    """Run a server command of the CLI against `settings`' lab book; wait until every part
+    answers on its port."""
+    environment = {
+        **os.environ,
+        "MLFLOW_TRACKING_URI": settings.mlflow_tracking_uri,
+        "ARTIFACTS_DIR": str(settings.artifacts_dir),
+        "LANGUAGE": "en",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", PACKAGE, *command],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # a group of its own, as a terminal gives each command
+    )
+    for part, number in ports.items():
+        url = f"http://127.0.0.1:{number}{HEALTH[part]}"
+        if not wait_until_answers(url, 180, lambda: process.poll() is None):
+            process.kill()
+            raise AssertionError(f"the {part} of `{' '.join(command)}` did not open")
+    return process
+
+
+STOPPING = [
+    ("kitchen", signal.SIGTERM, "pid"),
+    pytest.param("kitchen", signal.SIGINT, "pid", marks=pytest.mark.slow),
+    pytest.param("lab", signal.SIGTERM, "pid", marks=pytest.mark.slow),
+    pytest.param("lab", signal.SIGINT, "pid", marks=pytest.mark.slow),
+    pytest.param("shop", signal.SIGTERM, "pid", marks=pytest.mark.slow),
+    pytest.param("shop", signal.SIGINT, "pid", marks=pytest.mark.slow),
+    pytest.param("up", signal.SIGTERM, "pid", marks=pytest.mark.slow),
+    pytest.param("up", signal.SIGINT, "pid", marks=pytest.mark.slow),
+    pytest.param("up", signal.SIGINT, "group", marks=pytest.mark.slow),  # Ctrl-C in a terminal
+]
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the processes from /proc (Linux)")
+@pytest.mark.parametrize(
+    ("command", "number", "sent_to"),
+    STOPPING,
+    ids=lambda value: value.name if isinstance(value, signal.Signals) else str(value),
+)
+def test_a_signal_closes_every_process_of_the_command_and_frees_its_ports(
+    command, number, sent_to, settings
+):
+    """It closes all the processes it started, within 10 s, and frees their ports, when
+    SIGTERM or SIGINT reaches its own process alone (a stop button, `kill PID`), or Ctrl-C
+    reaches its whole group (a terminal)."""
+    parts = ["lab", "kitchen", "shop"] if command == "up" else [command]
+    ports = {part: free_port() for part in parts}
+    if command == "up":
+        arguments = ["up"]
+        for part, port in ports.items():
+            arguments += [f"--{part}-port", str(port)]
+    else:
+        arguments = [command, "--port", str(ports[command])]
+    process = open_parts(arguments, ports, settings)
+    started = descendants(process.pid)
+    try:
+        assert started, "the command started no server process"
+        asked = time.monotonic()
+        if sent_to == "pid":
+            os.kill(process.pid, number)
+        else:
+            os.killpg(process.pid, number)
+        process.wait(timeout=60)
+        seconds = time.monotonic() - asked
+        lingering = [pid for pid in started if is_alive(pid)]
+        assert not lingering, f"still running after the command ended: {lingering}"
+        assert seconds <= CLOSING_SECONDS, f"closing took {seconds:.1f} s"
+        taken = [port for port in ports.values() if not port_is_free(port)]
+        assert not taken, f"ports still taken: {taken}"
+    finally:
+        for pid in [process.pid, *started]:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)

@@ -14,7 +14,7 @@ from mlflow import MlflowClient
 
 from {{ cookiecutter.package_name }}.cli import main
 from {{ cookiecutter.package_name }}.messages import say
-from {{ cookiecutter.package_name }}.settings import Settings
+from {{ cookiecutter.package_name }}.settings import Settings, without_password
 from {{ cookiecutter.package_name }}.workshop import doctor
 
 from .conftest import free_port
@@ -207,3 +207,17 @@ def test_packages_are_listed_with_their_versions():
     finding = doctor.check_packages()
     assert finding.status == doctor.PASSED
     assert "mlflow " in finding.seen and "scikit-learn " in finding.seen
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["http://ada:s3cret-word@127.0.0.1:{port}", "postgresql://ada:s3cret-word@db.invalid/lab"],
+    ids=["unreachable server", "unknown kind"],
+)
+def test_a_tracking_uri_is_named_without_its_password(uri, english):
+    """It names the lab book's address in its findings with the password masked."""
+    uri = uri.format(port=free_port())
+    finding = doctor.check_lab(Settings(mlflow_tracking_uri=uri, language="en"))
+    shown = str(finding)
+    assert "s3cret-word" not in shown
+    assert without_password(uri) in shown

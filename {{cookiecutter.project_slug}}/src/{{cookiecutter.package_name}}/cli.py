@@ -59,12 +59,18 @@ def check_ports_free(host: str, ports: dict[str, int]) -> None:
             sys.exit(say("cli_port_taken", port=number, host=host, option=option))
 
 
-def close_on_signal(number, frame) -> None:
-    """SIGTERM (a `kill PID`, an IDE's stop button) closes the servers as Ctrl-C does."""
-    raise KeyboardInterrupt
-
-
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def close_on_signal(number, frame) -> None:
+    """Ctrl-C, or SIGTERM (`kill PID`, an IDE's stop button): close the servers, once.
+
+    Another one while closing (the terminal and run.py may both pass one on) must not cut the
+    closing short, so both are ignored from now on, until every server is gone.
+    """
+    for stop_signal in STOP_SIGNALS:
+        signal.signal(stop_signal, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 def keep_open(servers: list[processes.Server], wait: float | None = None) -> None:
@@ -72,8 +78,7 @@ def keep_open(servers: list[processes.Server], wait: float | None = None) -> Non
 
     With `wait`, say they are open only once every one answers (within `wait` seconds).
     """
-    before = {number: signal.getsignal(number) for number in STOP_SIGNALS}
-    signal.signal(signal.SIGTERM, close_on_signal)
+    before = {number: signal.signal(number, close_on_signal) for number in STOP_SIGNALS}
     together = len(servers) > 1
     try:
         for server in servers:
@@ -94,9 +99,7 @@ def keep_open(servers: list[processes.Server], wait: float | None = None) -> Non
         names = ", ".join(server.name for server in servers)
         print(say("cli_closing" if together else "cli_closing_one", name=names), flush=True)
     finally:
-        # Another Ctrl-C or SIGTERM while closing (the terminal and run.py may both pass one
-        # on) must not cut the closing short: both are ignored until every server is gone.
-        for number in STOP_SIGNALS:
+        for number in STOP_SIGNALS:  # no signal may cut the closing short (see above)
             signal.signal(number, signal.SIG_IGN)
         processes.stop(servers)
         for number, handler in before.items():

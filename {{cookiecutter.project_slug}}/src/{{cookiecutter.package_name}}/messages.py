@@ -556,6 +556,14 @@ MESSAGES = {
         "en": "Every file already matched the workshop's.",
         "fr": "Chaque fichier correspondait déjà à celui de l'atelier.",
     },
+    "checkpoint_left_alone": {
+        "en": "{count} file(s) left as they are: a symbolic link leads them (or their backup "
+        "folder) out of the project, and a checkpoint never writes there. Replace the link by "
+        "a plain file, then run the checkpoint again:",
+        "fr": "{count} fichier(s) laissé(s) tel(s) quel(s) : un lien symbolique les mène (eux "
+        "ou leur dossier de sauvegarde) hors du projet, et un point d'étape n'écrit jamais là. "
+        "Remplacez le lien par un fichier ordinaire, puis relancez le point d'étape :",
+    },
     "checkpoint_training": {
         "en": "The lab has no champion yet: training one now (about a minute)...",
         "fr": "Le laboratoire n'a pas encore de champion : entraînement en cours (une minute "

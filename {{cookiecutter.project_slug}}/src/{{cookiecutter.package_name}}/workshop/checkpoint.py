@@ -6,11 +6,14 @@ them, read from the project's first git commit (the bake made it). The one thing
 cannot give is the solved notebooks of a student edition (it holds the learner's, with their
 exercises): the bake wrote those into `.workshop/solutions/`. Before a file is overwritten, the
 learner's version is copied into `backups/checkpoint-N-<date>-<time>/` at the same relative
-path: nothing of theirs is lost, and files they added are never touched. Then each part is
-proven to work by running it for real.
+path: nothing of theirs is lost, and files they added are never touched. A file the bake wrote
+and the learner only ran (a notebook with its outputs) is not theirs and is not backed up.
+Nothing is ever written through a symbolic link that leads out of the project: such a file is
+named and left alone. Then each part is proven to work by running it for real.
 """
 
 import fnmatch
+import json
 import shutil
 import subprocess
 import time
@@ -38,6 +41,11 @@ PARTS = {
     3: [f"src/{PACKAGE}/shop/*.py", "notebooks/05_*.ipynb"],
 }
 PART_NAMES = {1: "doctor_part_lab", 2: "doctor_part_kitchen", 3: "doctor_part_shop"}
+# What the project's pre-commit hook (nbstripout --keep-id) strips from a notebook, besides the
+# outputs and execution counts: keys that change each time a notebook is opened or run.
+STRIPPED_NOTEBOOK_KEYS = ("signature", "widgets")
+STRIPPED_CELL_KEYS = ("collapsed", "ExecuteTime", "execution", "heading_collapsed", "hidden")
+STRIPPED_CELL_KEYS += ("scrolled",)
 
 
 class CheckpointError(Exception):
@@ -51,6 +59,7 @@ class Restoration:
     backup_folder: Path
     backed_up: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    left_alone: list[str] = field(default_factory=list)  # they lead out of the project
 
 
 # --- Where the workshop's files come from: the bake's first commit -----------------------------
@@ -85,6 +94,11 @@ def workshop_files(project: Path, commit: str, part: int) -> list[str]:
     )
 
 
+def baked_version(project: Path, commit: str, relative: str) -> bytes:
+    """The file as the bake wrote it."""
+    return git(project, "show", f"{commit}:{relative}")
+
+
 def workshop_version(project: Path, commit: str, relative: str) -> bytes:
     """The file as the workshop wants it at the end of its part."""
     if SOLVED_NOTEBOOKS is not None and relative.startswith("notebooks/"):
@@ -92,17 +106,54 @@ def workshop_version(project: Path, commit: str, relative: str) -> bytes:
         if not solved.is_file():
             raise CheckpointError(say("checkpoint_no_solutions", path=solved))
         return solved.read_bytes()
-    return git(project, "show", f"{commit}:{relative}")
+    return baked_version(project, commit, relative)
 
 
 # --- Putting the files back --------------------------------------------------------------------
 
 
-def restore(project: Path, part: int, stamp: str) -> Restoration:
-    """Back up every learner file that differs from the workshop's, then write the workshop's.
+def as_committed(relative: str, content: bytes):
+    """The file as the pre-commit hook would commit it: a notebook without what running it
+    adds (outputs, counts, a few metadata keys), read as data so that formatting is no change;
+    any other file as it is."""
+    if not relative.endswith(".ipynb"):
+        return content
+    try:
+        notebook = json.loads(content)
+        for key in STRIPPED_NOTEBOOK_KEYS:
+            notebook.get("metadata", {}).pop(key, None)
+        for cell in notebook.get("cells", []):
+            if "outputs" in cell:
+                cell["outputs"] = []
+            if "execution_count" in cell:
+                cell["execution_count"] = None
+            for key in STRIPPED_CELL_KEYS:
+                cell.get("metadata", {}).pop(key, None)
+            if isinstance(cell.get("source"), list):  # Jupyter saves it line by line
+                cell["source"] = "".join(cell["source"])
+    except (ValueError, AttributeError, TypeError):  # not a notebook (any more): compare bytes
+        return content
+    return notebook
 
-    Every version is read before anything is written: a checkpoint that cannot finish reading
-    changes nothing.
+
+def same(relative: str, path: Path, content: bytes) -> bool:
+    """Is the file at `path` `content`, as the pre-commit hook would commit them both?"""
+    if not path.is_file():
+        return False
+    return as_committed(relative, path.read_bytes()) == as_committed(relative, content)
+
+
+def leads_outside(project: Path, path: Path) -> bool:
+    """Would writing `path` land outside the project, through a symbolic link on the way?"""
+    return not path.resolve().is_relative_to(project.resolve())
+
+
+def restore(project: Path, part: int, stamp: str) -> Restoration:
+    """Back up every learner file that is theirs, then write the workshop's version.
+
+    A file is the learner's when it differs from what the bake wrote (the first commit), as the
+    pre-commit hook would commit it. Every version is read before anything is written: a
+    checkpoint that cannot finish reading changes nothing.
     """
     commit = first_commit(project)
     wanted = {
@@ -111,14 +162,20 @@ def restore(project: Path, part: int, stamp: str) -> Restoration:
     }
     result = Restoration(BACKUPS / f"checkpoint-{part}-{stamp}")
     for relative, content in wanted.items():
-        mine = project / relative
-        if mine.is_file() and mine.read_bytes() == content:
+        mine, kept = project / relative, project / result.backup_folder / relative
+        if same(relative, mine, content):
             continue
-        if mine.exists():
-            kept = project / result.backup_folder / relative
+        baked = baked_version(project, commit, relative)
+        theirs = mine.exists() and not same(relative, mine, baked)
+        if leads_outside(project, mine) or (theirs and leads_outside(project, kept)):
+            result.left_alone.append(relative)
+            continue
+        if theirs:
             kept.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(mine, kept)  # the learner's version first, before anything is replaced
             result.backed_up.append(relative)
+        if mine.is_symlink():
+            mine.unlink()  # a link inside the project: replace the link, not the file it names
         mine.parent.mkdir(parents=True, exist_ok=True)
         mine.write_bytes(content)
         result.restored.append(relative)
@@ -187,6 +244,9 @@ def report_files(result: Restoration, project: Path) -> None:
         print(say("checkpoint_restored", count=len(result.restored)))
     else:
         print(say("checkpoint_nothing_restored"))
+    if result.left_alone:
+        print(say("checkpoint_left_alone", count=len(result.left_alone)))
+        print("\n".join(f"    {relative}" for relative in result.left_alone))
 
 
 def bring_to(settings: Settings, part: int, project: Path = PROJECT, stamp: str | None = None):

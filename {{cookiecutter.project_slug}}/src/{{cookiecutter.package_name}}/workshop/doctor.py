@@ -18,7 +18,7 @@ import httpx
 
 from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.processes import LOOPBACK, port_is_free
-from {{ cookiecutter.package_name }}.settings import Settings
+from {{ cookiecutter.package_name }}.settings import Settings, without_password
 
 DISTRIBUTION = "{{ cookiecutter.project_slug }}"
 MINIMUM_PYTHON = ({{ cookiecutter.python_version.replace(".", ", ") }})
@@ -195,20 +195,21 @@ def server_remedy(uri: str) -> str:
 
 
 def check_lab_server(uri: str, settings: Settings) -> Finding:
-    base = uri.rstrip("/")
+    base, shown = uri.rstrip("/"), without_password(uri)  # a URI is shown without its password
     try:
         health = httpx.get(f"{base}/health", timeout=PATIENCE_SECONDS)
     except httpx.HTTPError:
-        return Finding(FAILED, say("doctor_lab_unreachable", uri=uri), server_remedy(uri))
+        return Finding(FAILED, say("doctor_lab_unreachable", uri=shown), server_remedy(uri))
     if health.status_code not in (200, 401):
         return Finding(
-            FAILED, say("doctor_lab_odd", uri=uri, status=health.status_code), server_remedy(uri)
+            FAILED, say("doctor_lab_odd", uri=shown, status=health.status_code), server_remedy(uri)
         )
     return check_lab_login(base, uri, settings)
 
 
 def check_lab_login(base: str, uri: str, settings: Settings) -> Finding:
     """Ask the server for one experiment, with the login MLflow would send (if any)."""
+    shown = without_password(uri)
     login = None
     if settings.mlflow_tracking_username:
         secret = settings.mlflow_tracking_password
@@ -222,17 +223,18 @@ def check_lab_login(base: str, uri: str, settings: Settings) -> Finding:
             timeout=PATIENCE_SECONDS,
         )
     except httpx.HTTPError:
-        return Finding(FAILED, say("doctor_lab_unreachable", uri=uri), server_remedy(uri))
+        return Finding(FAILED, say("doctor_lab_unreachable", uri=shown), server_remedy(uri))
     if answer.status_code == 401:
         key = "doctor_lab_login_refused" if login else "doctor_lab_login_needed"
-        return Finding(FAILED, say(key, uri=uri), say("doctor_lab_login_remedy"))
+        return Finding(FAILED, say(key, uri=shown), say("doctor_lab_login_remedy"))
     if answer.status_code == 403:
-        return Finding(FAILED, say("doctor_lab_forbidden", uri=uri), say("doctor_lab_login_remedy"))
+        forbidden = say("doctor_lab_forbidden", uri=shown)
+        return Finding(FAILED, forbidden, say("doctor_lab_login_remedy"))
     if answer.status_code != 200:
         return Finding(
-            FAILED, say("doctor_lab_odd", uri=uri, status=answer.status_code), server_remedy(uri)
+            FAILED, say("doctor_lab_odd", uri=shown, status=answer.status_code), server_remedy(uri)
         )
-    return Finding(PASSED, say("doctor_lab_server_ok", uri=uri))
+    return Finding(PASSED, say("doctor_lab_server_ok", uri=shown))
 
 
 def check_lab(settings: Settings) -> Finding:
@@ -242,7 +244,7 @@ def check_lab(settings: Settings) -> Finding:
         return check_local_lab(path)
     if urlsplit(uri).scheme in ("http", "https"):
         return check_lab_server(uri, settings)
-    return Finding(WARNING, say("doctor_lab_unknown", uri=uri))
+    return Finding(WARNING, say("doctor_lab_unknown", uri=without_password(uri)))
 
 
 # --- The champion ------------------------------------------------------------------------------
@@ -264,6 +266,8 @@ def check_champion(settings: Settings) -> Finding:
         champion = find_champion(settings)
     except Exception as trouble:  # noqa: BLE001 - any failure here is reported, never raised
         reason = str(trouble).splitlines()[0][:200] if str(trouble) else type(trouble).__name__
+        uri = settings.mlflow_tracking_uri  # MLflow's own words may name it, password and all
+        reason = reason.replace(uri, without_password(uri))
         return Finding(
             FAILED, say("doctor_champion_error", reason=reason), say("doctor_lab_server_remedy")
         )
