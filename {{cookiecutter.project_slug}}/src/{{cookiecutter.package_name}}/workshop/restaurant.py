@@ -18,7 +18,7 @@ import uvicorn
 
 from {{ cookiecutter.package_name }}.cli import shop_command
 from {{ cookiecutter.package_name }}.kitchen.app import create_app
-from {{ cookiecutter.package_name }}.kitchen.model import open_skops_file
+from {{ cookiecutter.package_name }}.kitchen.safety import open_skops_file
 from {{ cookiecutter.package_name }}.lab.registry import download_model, find_champion
 from {{ cookiecutter.package_name }}.lab.train import Recipe, train
 from {{ cookiecutter.package_name }}.messages import say
