@@ -54,10 +54,26 @@ def empty_lab(tmp_path) -> Settings:
     return settings_in(tmp_path)
 
 
+@pytest.fixture(scope="session", params=[True, False], ids=["rush_hour", "plain"])
+def rush_hour(request) -> bool:
+    """Each kitchen test runs twice: with the advanced wing (the default), and without it."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def client(settings):
+def kitchen_for(rush_hour):
+    """Return a function that builds a kitchen on `settings`, with or without the wing."""
+
+    def build(settings: Settings):
+        return create_app(settings.model_copy(update={"rush_hour": rush_hour}))
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def client(settings, kitchen_for):
     """A test client of the kitchen; `with` runs its lifespan, so the champion is loaded."""
-    with TestClient(create_app(settings)) as client:
+    with TestClient(kitchen_for(settings)) as client:
         yield client
 
 

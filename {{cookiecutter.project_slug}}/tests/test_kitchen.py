@@ -11,21 +11,15 @@ from pathlib import Path
 import mlflow
 import pytest
 import skops.io
-from fastapi.exceptions import RequestValidationError
 from fastapi.testclient import TestClient
 from mlflow import MlflowClient
-from pydantic import ValidationError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
+from starlette.testclient import WebSocketDenialResponse
 
 from {{ cookiecutter.package_name }}.data import make_dataset, split
 from {{ cookiecutter.package_name }}.kitchen.app import create_app
-from {{ cookiecutter.package_name }}.kitchen.fast_path import read_batch
-from {{ cookiecutter.package_name }}.kitchen.model import (
-    UntrustedModel,
-    checked_encoder,
-    open_skops_file,
-)
+from {{ cookiecutter.package_name }}.kitchen.safety import UntrustedModel, open_skops_file
 from {{ cookiecutter.package_name }}.lab.train import build_pipeline, open_lab_book, train
 from {{ cookiecutter.package_name }}.menu import (
     DISH_UNIT,
@@ -35,6 +29,16 @@ from {{ cookiecutter.package_name }}.menu import (
     example_order,
     ingredients,
 )
+from {{ cookiecutter.package_name }}.rush_hour import reader
+from {{ cookiecutter.package_name }}.rush_hour.batching import Batcher
+from {{ cookiecutter.package_name }}.rush_hour.encoder import (
+    checked_encoder,
+    columns_of,
+    sample_orders,
+    table_of_the_pipeline,
+    table_part_by_part,
+)
+from {{ cookiecutter.package_name }}.rush_hour.reader import surely_valid_columns
 
 from .conftest import QUICK_RECIPE, two_versions
 
@@ -127,84 +131,189 @@ def test_health_and_model_card(client):
     assert trained_at < datetime.fromisoformat(card["loaded_at"]) <= datetime.now(UTC)
 
 
-def test_without_champion_it_stays_up_and_says_what_to_do(empty_lab):
+def open_stream(client) -> None:
+    with client.websocket_connect("/ws/predict"):
+        pass
+
+
+def test_without_champion_it_stays_up_and_says_what_to_do(empty_lab, kitchen_for):
     """It is live but not ready, and answers 503 naming the command that trains a model."""
-    with TestClient(create_app(empty_lab)) as client:
+    with TestClient(kitchen_for(empty_lab)) as client:
         assert client.get("/health/live").status_code == 200
         assert client.get("/health/ready").status_code == 503
         response = client.post("/predict", json=ORDER)
+        with pytest.raises(WebSocketDenialResponse) as stream_refused:
+            open_stream(client)
     assert response.status_code == 503
     assert "{{ cookiecutter.package_name }} train" in response.json()["detail"]
+    # The WebSocket asks the same dependency: its handshake gets the same 503, in words.
+    assert stream_refused.value.status_code == 503
+    assert stream_refused.value.json() == response.json()
 
 
-def test_it_becomes_ready_once_a_champion_appears(empty_lab):
+def test_it_becomes_ready_once_a_champion_appears(empty_lab, kitchen_for):
     """It opens by itself when the lab registers a champion after the kitchen started."""
-    with TestClient(create_app(empty_lab)) as client:
+    with TestClient(kitchen_for(empty_lab)) as client:
         assert client.get("/health/ready").status_code == 503
         train(empty_lab, QUICK_RECIPE)
         assert client.get("/health/ready").status_code == 200
         assert client.post("/predict", json=ORDER).status_code == 200
 
 
-def test_fast_path_gives_the_pipelines_own_predictions():
-    """It serves the lab's pipeline through the numpy fast path, with identical predictions."""
+def test_numpy_encoder_gives_the_pipelines_own_predictions():
+    """The wing's numpy encoder serves the lab's pipeline with the pipeline's own predictions."""
     train_x, test_x, train_y, _ = split(make_dataset(600))
     pipeline = build_pipeline(QUICK_RECIPE).fit(train_x, train_y)
     encoder = checked_encoder(pipeline)
-    assert encoder is not None, "the fast path no longer matches the lab's pipeline"
-    rows = [Order.model_validate(row).model_dump() for row in test_x.to_dict("records")]
-    fast = pipeline[-1].predict(encoder.encode(rows))
+    assert encoder is not None, "the numpy encoder no longer matches the lab's pipeline"
+    orders = [Order.model_validate(row) for row in test_x.to_dict("records")]
+    fast = pipeline[-1].predict(encoder.encode(columns_of(orders), len(orders)))
     assert fast.tolist() == pipeline.predict(test_x).tolist()
 
 
+def test_encoder_check_without_pandas_sees_the_same_table():
+    """Without pandas (the kitchen's image), the check builds the pipeline's table part by
+    part, and gets exactly the table the whole step makes through pandas."""
+    train_x, _, train_y, _ = split(make_dataset(600))
+    prepare = build_pipeline(QUICK_RECIPE).fit(train_x, train_y).named_steps["prepare"]
+    orders = sample_orders()
+    assert (table_part_by_part(prepare, orders) == table_of_the_pipeline(prepare, orders)).all()
+
+
+def test_encoder_refuses_a_pipeline_of_another_shape():
+    """A pipeline whose first step writes the numbers first gets no numpy encoder: the plain
+    way cooks it."""
+    train_x, _, train_y, _ = split(make_dataset(600))
+    pipeline = build_pipeline(QUICK_RECIPE)
+    prepare = pipeline.named_steps["prepare"]
+    prepare.transformers = prepare.transformers[::-1]  # numbers, then categories
+    pipeline.fit(train_x, train_y)
+    assert checked_encoder(pipeline) is None
+
+
 def batch_bodies() -> dict[str, bytes]:
-    """Batch bodies, good and bad, for comparing the fast reader with `OrderBatch`."""
+    """Batch bodies, good and bad, for comparing the wing's reader with `OrderBatch`."""
     first = ingredients()[0]
     numeric = next(item for item in ingredients() if item.maximum is not None)
     bodies = {
         "good": {"orders": [ORDER, ORDER]},
         "out of range": {"orders": [ORDER, {**ORDER, numeric.name: numeric.maximum + 1}]},
+        "below range": {"orders": [{**ORDER, numeric.name: numeric.minimum - 1}, ORDER]},
         "unknown field": {"orders": [{**ORDER, "secret_sauce": 1}]},
         "missing field": {"orders": [{k: v for k, v in ORDER.items() if k != first.name}]},
         "text for a number": {"orders": [{**ORDER, numeric.name: str(numeric.example)}]},
         "true for a number": {"orders": [{**ORDER, numeric.name: True}]},
+        "a list for a number": {"orders": [{**ORDER, numeric.name: [1]}]},
+        "a huge whole number": {"orders": [{**ORDER, numeric.name: 10**400}]},
         "a whole number as 4.0": {"orders": [{**ORDER, numeric.name: float(numeric.maximum)}]},
+        "a whole number as 4": {"orders": [{**ORDER, numeric.name: int(numeric.maximum)}]},
         "unknown category": {"orders": [{**ORDER, first.name: "moon dust"}]},
+        "a list for a category": {"orders": [{**ORDER, first.name: [first.example]}]},
+        "a number for a category": {"orders": [{**ORDER, first.name: 1}]},
         "empty batch": {"orders": []},
         "too many": {"orders": [ORDER] * (MAX_BATCH_ORDERS + 1)},
         "extra key beside orders": {"orders": [ORDER], "coupon": "FREE"},
         "not a list": {"orders": ORDER},
+        "an order that is a list": {"orders": [list(ORDER.values())]},
+        "not an object": [ORDER],
     }
     encoded = {name: json.dumps(body).encode() for name, body in bodies.items()}
     encoded["NaN"] = json.dumps({"orders": [{**ORDER, numeric.name: math.nan}]}).encode()
+    encoded["Infinity"] = json.dumps({"orders": [{**ORDER, numeric.name: math.inf}]}).encode()
+    one = json.dumps({"orders": [{**ORDER, numeric.name: 12345}]})
+    encoded["1e400"] = one.replace("12345", "1e400").encode()
     encoded["not JSON"] = b"orders: all of them"
     encoded["not UTF-8"] = b'{"orders": ["\xff"]}'
     return encoded
 
 
 @pytest.mark.parametrize("name", list(batch_bodies()))
-def test_fast_batch_reader_agrees_with_the_menu(name):
-    """The fast reader accepts and refuses exactly what `OrderBatch` does, at the same place."""
-    body = batch_bodies()[name]
+def test_quick_check_lets_through_only_what_the_menu_accepts(name):
+    """The wing's column check passes a batch only if `OrderBatch` takes it, with its values."""
     try:
-        expected = OrderBatch.model_validate_json(body)
-    except ValidationError as error:
-        with pytest.raises(RequestValidationError) as refusal:
-            read_batch(body)
-        slow_places = [("body", *problem["loc"]) for problem in error.errors()]
-        assert [problem["loc"] for problem in refusal.value.errors()] == slow_places
+        decoded = json.loads(batch_bodies()[name])
+    except ValueError:
+        return  # FastAPI refuses it before any check: nothing for the wing to decide
+    checked = surely_valid_columns(decoded)
+    if checked is not None:  # otherwise the slow, exact way decides (compared below)
+        expected = OrderBatch.model_validate(decoded).orders
+        assert checked.count == len(expected)
+        assert {k: list(v) for k, v in checked.columns.items()} == columns_of(expected)
+
+
+@pytest.fixture(scope="module")
+def both_kitchens(settings):
+    """The same champion served twice at once: with the wing, and the plain way."""
+    with (
+        TestClient(create_app(settings.model_copy(update={"rush_hour": True}))) as wing,
+        TestClient(create_app(settings.model_copy(update={"rush_hour": False}))) as plain,
+    ):
+        yield wing, plain
+
+
+def same_answer(wing, plain) -> None:
+    assert wing.status_code == plain.status_code
+    assert wing.headers["content-type"] == plain.headers["content-type"]
+    if wing.status_code != 200:
+        assert wing.content == plain.content
+    elif "predictions" in wing.json():
+        assert wing.json()["predictions"] == pytest.approx(plain.json()["predictions"], abs=1e-9)
     else:
-        assert read_batch(body) == [order.model_dump() for order in expected.orders]
+        assert wing.json()["prediction"] == pytest.approx(plain.json()["prediction"], abs=1e-9)
+
+
+@pytest.mark.parametrize("name", list(batch_bodies()))
+def test_batch_gets_the_same_answer_with_or_without_the_wing(both_kitchens, name):
+    """Every batch body, good or bad, gets the same status and body both ways."""
+    body = batch_bodies()[name]
+    answers = [
+        kitchen.post("/predict/batch", content=body, headers={"content-type": "application/json"})
+        for kitchen in both_kitchens
+    ]
+    same_answer(*answers)
+
+
+def test_many_orders_get_the_same_dishes_with_or_without_the_wing(both_kitchens):
+    """2,000 generated orders (a big batch), 50 (a small one), single orders: same to 1e-9."""
+    rows = make_dataset(2_000, seed=5)[list(ORDER)].to_dict("records")
+    for orders in (rows, rows[:50]):
+        same_answer(*(k.post("/predict/batch", json={"orders": orders}) for k in both_kitchens))
+    for order in rows[:20]:
+        same_answer(*(k.post("/predict", json=order) for k in both_kitchens))
+
+
+@pytest.mark.parametrize("rush_hour", [True, False], ids=["rush_hour", "plain"])
+def test_the_wing_cooks_only_when_it_is_on(settings, monkeypatch, rush_hour):
+    """With RUSH_HOUR on, batches go through the wing's reader and orders to its batcher;
+    with it off, neither is used (so the 'same answers' tests compare two real paths)."""
+    checked = []
+    quick_check = reader.surely_valid_columns
+    monkeypatch.setattr(
+        reader, "surely_valid_columns", lambda body: checked.append(1) or quick_check(body)
+    )
+    kitchen = create_app(settings.model_copy(update={"rush_hour": rush_hour}))
+    with TestClient(kitchen) as client:
+        assert client.post("/predict/batch", json={"orders": [ORDER]}).status_code == 200
+        cook = kitchen.state.cook
+    assert bool(checked) is rush_hour
+    assert isinstance(getattr(cook, "__self__", None), Batcher) is rush_hour
+
+
+def test_the_menu_is_the_same_with_or_without_the_wing(settings):
+    """The wing changes no route: the OpenAPI menu is the same, to the letter."""
+    wing = create_app(settings.model_copy(update={"rush_hour": True}))
+    plain = create_app(settings.model_copy(update={"rush_hour": False}))
+    assert wing.openapi() == plain.openapi()
 
 
 def test_openapi_shows_the_batch_body(client):
-    """The batch route reads its body itself, yet the menu still documents it."""
+    """The batch route's body is documented: a list of the menu's orders, bounded."""
     schema = client.get("/openapi.json").json()
     body = schema["paths"]["/predict/batch"]["post"]["requestBody"]["content"]["application/json"]
-    orders = body["schema"]["properties"]["orders"]
+    name = body["schema"]["$ref"].rsplit("/", 1)[1]
+    orders = schema["components"]["schemas"][name]["properties"]["orders"]
     assert orders["items"] == {"$ref": "#/components/schemas/Order"}
     assert orders["maxItems"] == MAX_BATCH_ORDERS
-    assert "Order" in schema["components"]["schemas"]
 
 
 def test_untrusted_model_file_is_refused(tmp_path):
@@ -234,11 +343,11 @@ def test_stream_answers_each_order_and_survives_a_bad_one(client):
     assert again == first
 
 
-def test_kitchen_notices_when_the_champion_alias_moves(empty_lab):
+def test_kitchen_notices_when_the_champion_alias_moves(empty_lab, kitchen_for):
     """It swaps to the new champion by itself, at its regular look at the registry."""
     registry = two_versions(empty_lab)
     watching = empty_lab.model_copy(update={"champion_poll_seconds": 0.2})
-    with TestClient(create_app(watching)) as client:
+    with TestClient(kitchen_for(watching)) as client:
         assert client.get("/model").json()["version"] == "1"
         registry.set_registered_model_alias(empty_lab.model_name, "champion", "2")
         deadline = time.monotonic() + 20
@@ -248,11 +357,11 @@ def test_kitchen_notices_when_the_champion_alias_moves(empty_lab):
         assert client.post("/predict", json=ORDER).json()["model_version"] == "2"
 
 
-def test_reload_swaps_at_once(empty_lab):
+def test_reload_swaps_at_once(empty_lab, kitchen_for):
     """It takes the new champion as soon as asked, without waiting for the next look."""
     registry = two_versions(empty_lab)
     patient = empty_lab.model_copy(update={"champion_poll_seconds": 3600})
-    with TestClient(create_app(patient)) as client:
+    with TestClient(kitchen_for(patient)) as client:
         registry.set_registered_model_alias(empty_lab.model_name, "champion", "2")
         assert client.get("/model").json()["version"] == "1"
         assert client.post("/model/reload").json()["version"] == "2"
@@ -322,13 +431,13 @@ PLANTED = [skops_trusting_itself, cloudpickle_touching, pyfunc_touching]
 
 
 @pytest.mark.parametrize("log_model", PLANTED)
-def test_planted_model_is_refused_and_runs_no_code(log_model, empty_lab, tmp_path):
+def test_planted_model_is_refused_and_runs_no_code(log_model, empty_lab, tmp_path, kitchen_for):
     """It refuses the model without opening it: not ready, 503 in words, no marker file."""
     marker = tmp_path / "code-ran"
     # pip_requirements=[] above: otherwise MLflow itself loads the model to guess them.
     plant_champion(empty_lab, lambda: log_model(marker))
     assert not marker.exists()
-    with TestClient(create_app(empty_lab)) as client:
+    with TestClient(kitchen_for(empty_lab)) as client:
         ready = client.get("/health/ready")
         order = client.post("/predict", json=ORDER)
     assert ready.status_code == 503 and order.status_code == 503

@@ -116,8 +116,9 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float, log: Path | No
 
 
 def test_the_kitchen_image_holds_no_shop_window_nor_mlflow_server(kitchen_python):
-    """It leaves Streamlit, Jupyter and MLflow's server (Flask, SQL stores) out of the kitchen."""
-    for module in ("streamlit", "jupyterlab", "flask", "sqlalchemy"):
+    """It leaves Streamlit, Jupyter, MLflow's server (Flask, SQL stores) and pandas (the
+    rush_hour wing cooks with numpy) out of the kitchen."""
+    for module in ("streamlit", "jupyterlab", "flask", "sqlalchemy", "pandas"):
         found = subprocess.run([kitchen_python, "-c", f"import {module}"], capture_output=True)
         assert found.returncode != 0, f"{module} is in the kitchen's image"
 

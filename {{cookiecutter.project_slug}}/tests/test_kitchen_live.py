@@ -61,10 +61,12 @@ async def order_while_moving(url: str, move_champion, waves: int = 200, at_once:
     return answers, plan
 
 
-def test_no_order_fails_while_the_champion_moves_twice(empty_lab):
-    """It keeps answering 200 to every order while the alias moves to 2 and back to 1."""
+def test_no_order_fails_while_the_champion_moves_twice(empty_lab, rush_hour):
+    """It keeps answering 200 to every order while the alias moves to 2 and back to 1, with
+    the rush_hour wing and without it."""
     registry = two_versions(empty_lab)
-    quick_to_notice = empty_lab.model_copy(update={"champion_poll_seconds": 0.1})
+    update = {"champion_poll_seconds": 0.1, "rush_hour": rush_hour}
+    quick_to_notice = empty_lab.model_copy(update=update)
 
     def move_champion(version: str) -> None:
         registry.set_registered_model_alias(empty_lab.model_name, "champion", version)

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     champion_poll_seconds: float = Field(
         10.0, gt=0, description="How often the kitchen asks the registry for a new champion."
     )
+    rush_hour: bool = Field(
+        True,
+        description="Open the kitchen's advanced wing (rush_hour/): concurrent orders cooked "
+        "together, batches checked and encoded with numpy. Off: the plain path only.",
+    )
 
     # The shop window (Streamlit)
     shop_port: int = Field(8501, ge=1, le=65535)

@@ -31,7 +31,7 @@ from {{ cookiecutter.package_name }}.catering.tables import (
     read_columns,
     table_format,
 )
-from {{ cookiecutter.package_name }}.kitchen.model import UntrustedModel, open_model_folder
+from {{ cookiecutter.package_name }}.kitchen.safety import UntrustedModel, open_model_folder
 from {{ cookiecutter.package_name }}.lab.registry import download_model, find_champion, model_uri
 from {{ cookiecutter.package_name }}.menu import FEATURES, ingredients
 from {{ cookiecutter.package_name }}.messages import say

@@ -1,69 +1,48 @@
-"""The kitchen's building: create the FastAPI app, open it (fetch the champion), close it."""
+"""The kitchen's building: create the FastAPI app; open it (fetch the champion), close it."""
 
 import asyncio
-import contextlib
 import os
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 
-from {{ cookiecutter.package_name }}.kitchen import routes, stream
-from {{ cookiecutter.package_name }}.kitchen.batching import Batcher
+from {{ cookiecutter.package_name }}.kitchen import routes
 from {{ cookiecutter.package_name }}.kitchen.model import ModelSlot
-from {{ cookiecutter.package_name }}.kitchen.routes import field_problems
-from {{ cookiecutter.package_name }}.menu import DISH_LABEL, DISH_UNIT
+from {{ cookiecutter.package_name }}.kitchen.refusals import DESCRIPTION, refuse_order
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
-
-DESCRIPTION = f"""
-The kitchen takes **orders** (the model's inputs, as described by the menu below) and cooks
-**dishes**: the prediction of the model registered as `champion` in the lab, here the
-*{DISH_LABEL}* in {DISH_UNIT}. Every order is checked against the menu first: types, ranges,
-no unknown fields. A live stream of orders can also be sent over the WebSocket `/ws/predict`:
-one JSON order per message, one JSON dish (or refusal) back per order.
-"""
-
-
-def refuse_order(request: Request, error: RequestValidationError) -> JSONResponse:
-    """Answer 422 naming each faulty field and its rule, without echoing what was sent."""
-    return JSONResponse(status_code=422, content={"detail": field_problems(error.errors())})
 
 
 @asynccontextmanager
-async def open_kitchen(app: FastAPI):
-    """Fetch the champion, start the cook and the champion watch; stop them at closing time."""
-    settings = app.state.settings
-    app.state.slot = ModelSlot(settings)
-    app.state.batcher = Batcher(app.state.slot)
-    await run_in_threadpool(app.state.slot.refresh)  # slow, blocking work: off the event loop
-    helpers = [
-        asyncio.create_task(app.state.batcher.cook_forever()),
-        asyncio.create_task(app.state.slot.watch()),
-    ]
+async def lifespan(app: FastAPI):
+    """Open the kitchen: fetch the champion, then watch the registry for a new one."""
+    slot = app.state.slot = ModelSlot(app.state.settings)
+    app.state.cook = slot.cook  # the plain cook (the rush_hour wing hires a quicker one)
+    await run_in_threadpool(slot.refresh)  # slow, blocking work (registry, files): off the loop
+    watch = asyncio.create_task(slot.watch())
     yield
-    for task in helpers:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-    app.state.batcher.close()
+    watch.cancel()  # closing time
+    await asyncio.gather(watch, return_exceptions=True)  # wait until it has stopped
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the kitchen; the model is fetched when the app starts, not when it is imported."""
-    # The kitchen opens skops files itself; MLflow's own loaders, which may run code stored
-    # in a model, are switched off for this process.
+    # MLflow's own loaders, which may run code stored in a model, are off (see safety.py).
     os.environ["MLFLOW_ALLOW_MODEL_CODE_EXECUTION"] = "false"
     settings = settings or get_settings()
     app = FastAPI(
         title="The kitchen",
         description=DESCRIPTION,
-        lifespan=open_kitchen,
+        lifespan=lifespan,
         max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
-    app.add_exception_handler(RequestValidationError, refuse_order)
-    app.include_router(routes.router)
-    app.include_router(stream.router)
+    app.add_exception_handler(RequestValidationError, refuse_order)  # 422 without the input
+    for router in (routes.orders, routes.health, routes.model):
+        app.include_router(router)
+    if settings.rush_hour:  # the advanced wing: concurrent orders cooked together, and faster
+        from {{ cookiecutter.package_name }}.rush_hour import equip
+
+        equip(app)
     return app

@@ -26,7 +26,7 @@ def load_pipeline(settings: Settings, version: str | None = None):
     MLflow refuses to unpickle models by default; skops files are opened with the kitchen's own
     list of trusted types instead, exactly as the kitchen does.
     """
-    from {{ cookiecutter.package_name }}.kitchen.model import open_skops_file
+    from {{ cookiecutter.package_name }}.kitchen.safety import open_skops_file
 
     version = version or find_champion(settings).version
     with tempfile.TemporaryDirectory() as folder:
