@@ -6,15 +6,21 @@
                            and run for real); pytest options may follow, e.g. -m "not slow"
     python3 run.py lint    check the template's own code with ruff (lint and format)
     python3 run.py docs    build the documentation site into site/ (mkdocs, strict)
+    python3 run.py lock    refresh both locks to the newest versions allowed: the template's
+                           own tools (uv.lock) and the baked project's (uv.lock in the project
+                           folder); options after it go to `uv lock` instead, for example
+                           `python3 run.py lock --upgrade-package mlflow`
 
-Both create `.venv/` on first use and install the template's tools in it (with uv; uv itself
-is installed into `.venv` by pip when it is not already on the machine).
+Each creates `.venv/` on first use and installs the template's tools in it, at the versions of
+uv.lock (with uv; uv itself is installed into `.venv` by pip when it is not already on the machine).
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parent
@@ -23,6 +29,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 DEMO = TEMPLATE / "demo"
 DEFAULT_SLUG = "ml-restaurant"
+PROJECT_LOCK = TEMPLATE / "{{cookiecutter.project_slug}}" / "uv.lock"
 
 
 def run(*command, cwd=TEMPLATE) -> int:
@@ -40,14 +47,53 @@ def must(*command) -> None:
         sys.exit(f"This step failed: {' '.join(str(part) for part in command)}")
 
 
-def install() -> None:
-    """Create .venv if needed and install the template's tools into it."""
-    if not PYTHON.exists():
-        must(sys.executable, "-m", "venv", VENV)
+def find_uv() -> Path | str:
     uv = shutil.which("uv") or BIN / "uv"
     if not Path(uv).exists():
-        must(PYTHON, "-m", "pip", "install", "--quiet", "uv")
-    must(uv, "pip", "install", "--python", PYTHON, "--quiet", "-r", "pyproject.toml")
+        must(PYTHON, "-m", "pip", "install", "--quiet", "uv>=0.9")
+    return uv
+
+
+def install() -> None:
+    """Create .venv if needed and install the template's tools into it, as uv.lock lists them."""
+    if not PYTHON.exists():
+        must(sys.executable, "-m", "venv", VENV)
+    # The template is no package ([tool.uv] package = false): only its tools are installed.
+    must(find_uv(), "sync", "--locked", "--quiet")
+
+
+# --- The baked project's lock ------------------------------------------------------------------
+# One lock serves every bake: the project's requires-python covers every Python offered, and
+# no other answer changes its dependencies. Only the project's own name differs between bakes,
+# so the template keeps the lock with that one line written in Jinja.
+OWN_ENTRY = '[[package]]\nname = "{name}"\nversion = "0.1.0"\nsource = {{ editable = "." }}\n'
+
+
+def lock(options: list[str]) -> int:
+    """Resolve both locks again: the newest versions allowed, or as `options` tell uv lock."""
+    if not PYTHON.exists():
+        must(sys.executable, "-m", "venv", VENV)
+    uv = find_uv()
+    options = options or ["--upgrade"]
+    if run(uv, "lock", "--no-python-downloads", *options) != 0:
+        return 1
+    install()  # the template's tools, cookiecutter among them, as just locked
+    with tempfile.TemporaryDirectory() as folder:
+        must(BIN / "cookiecutter", "--no-input", "--output-dir", folder, TEMPLATE)
+        project = Path(folder) / DEFAULT_SLUG
+        if run(uv, "lock", "--no-python-downloads", *options, cwd=project) != 0:
+            return 1
+        text = (project / "uv.lock").read_text(encoding="utf-8")
+    own = OWN_ENTRY.format(name=DEFAULT_SLUG)
+    if text.count(own) != 1:
+        sys.exit(f"The new lock does not hold the project's own entry as expected:\n{own}")
+    if re.search(r'name = "mlflow(-skinny|-tracing)?"\nversion = "3\.18\.0"', text):
+        sys.exit("The lock picked mlflow 3.18.0, whose companions are missing on PyPI.")
+    jinja = OWN_ENTRY.format(name="{{ cookiecutter.project_slug }}")
+    PROJECT_LOCK.write_text(text.replace(own, jinja), encoding="utf-8")
+    packages = text.count("\n[[package]]\n") + text.startswith("[[package]]")
+    print(f"Wrote {PROJECT_LOCK.relative_to(TEMPLATE)}: {packages} packages.")
+    return 0
 
 
 def demo(options: list[str]) -> int:
@@ -69,9 +115,11 @@ def lint() -> int:
 def main() -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - said in words to people with an older Python
         sys.exit(f"The template needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
-    if len(sys.argv) < 2 or sys.argv[1] not in ("demo", "test", "lint", "docs"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("demo", "test", "lint", "docs", "lock"):
         sys.exit(__doc__)
     command, rest = sys.argv[1], sys.argv[2:]
+    if command == "lock":
+        sys.exit(lock(rest))
     install()
     if command == "demo":
         sys.exit(demo(rest))

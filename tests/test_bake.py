@@ -7,13 +7,17 @@ import tomllib
 import nbformat
 import pytest
 
-from .conftest import TEMPLATE, Baked, bake_into, every_combination
+from .conftest import CHOICES, TEMPLATE, Baked, bake_into, every_combination
 
 COMBINATIONS = every_combination()
 
 # The exact files of every baked project; {package} is the package name.
 ALWAYS = {
     ".cookiecutter.json",
+    "AGENTS.md",
+    "CLAUDE.md",
+    "GEMINI.md",
+    ".github/copilot-instructions.md",
     ".devcontainer/devcontainer.json",
     ".env.example",
     ".gitattributes",
@@ -26,6 +30,7 @@ ALWAYS = {
     "README.md",
     "pyproject.toml",
     "run.py",
+    "uv.lock",
     "benchmarks/batch_scoring.py",
     "benchmarks/serving.py",
     "notebooks/01_first_experiment.ipynb",
@@ -39,6 +44,7 @@ ALWAYS = {
     "src/{package}/cli.py",
     "src/{package}/data.py",
     "src/{package}/menu.py",
+    "src/{package}/processes.py",
     "src/{package}/settings.py",
     "src/{package}/catering/__init__.py",
     "src/{package}/catering/banquet.py",
@@ -58,7 +64,7 @@ ALWAYS = {
     "src/{package}/shop/batch.py",
     "src/{package}/shop/client.py",
     "src/{package}/shop/explain.py",
-    "src/{package}/shop/widgets.py",
+    "src/{package}/shop/form.py",
     "src/{package}/shop/screens/batch.py",
     "src/{package}/shop/screens/model.py",
     "src/{package}/shop/screens/order.py",
@@ -89,6 +95,7 @@ ALWAYS = {
     "tests/test_menu.py",
     "tests/test_mlproject.py",
     "tests/test_notebooks.py",
+    "tests/test_processes.py",
     "tests/test_shop.py",
     "tests/test_shop_batch.py",
     "tests/test_shop_browser.py",
@@ -110,7 +117,7 @@ WITH_DOCKER = {
     "tests/test_kitchen_image.py",
     "tests/test_pass.py",
 }
-WITH_CI = {".github/workflows/ci.yml"}
+WITH_CI = {".github/workflows/ci.yml", ".github/dependabot.yml"}
 
 # Jinja left unrendered; GitHub's own `${{ }}` expressions are meant to stay.
 LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|\{#")
@@ -178,13 +185,18 @@ def test_answers_are_saved_for_later_updates(baked_projects):
 
 
 def test_python_version_reaches_every_place_it_sets(baked_projects):
-    """It puts the chosen Python version in requires-python, the CI matrix and the image."""
+    """It puts the chosen Python version in run.py, the CI matrix, the image and the dev
+    container, while requires-python covers every Python offered (one lock serves them all)."""
+    oldest = CHOICES["python_version"][0]
     for project in baked_projects:
         version = project.answers["python_version"]
         pyproject = tomllib.loads(project.read("pyproject.toml"))
-        assert pyproject["project"]["requires-python"] == f">={version}"
+        assert pyproject["project"]["requires-python"] == f">={oldest}"
+        assert f"MINIMUM_PYTHON = ({version.replace('.', ', ')})" in project.read("run.py")
+        assert f"python:{version}-bookworm" in project.read(".devcontainer/devcontainer.json")
         if project.answers["ci_workflow"] == "yes":
-            assert f'python-version: ["{version}"]' in project.read(".github/workflows/ci.yml")
+            workflow = project.read(".github/workflows/ci.yml")
+            assert re.search(rf'python-version: \["{re.escape(version)}"[,\]]', workflow)
         if project.answers["docker"] == "yes":
             assert f"FROM python:{version}." in project.read("docker/Dockerfile")
 
@@ -200,6 +212,22 @@ def test_notebooks_follow_language_and_edition(baked_projects):
         student = project.answers["edition"] == "student"
         assert ("learning_rate = 0.1" in text) != student
         assert ("learning_rate = ..." in text) == student
+
+
+def test_each_edition_tells_coding_assistants_its_own_rules(baked_projects):
+    """It asks an assistant to hint, not answer, in a student bake, and gives maintainers'
+    conventions in an instructor bake; the other assistants' files point to AGENTS.md."""
+    for project in baked_projects:
+        rules = project.read("AGENTS.md")
+        student = project.answers["edition"] == "student"
+        french = project.answers["language"] == "fr"
+        refusal = "Ne pas écrire la réponse" if french else "Do not write an exercise's answer"
+        layout = "## Le plan" if french else "## The layout"
+        assert (refusal in rules) == student, project.answers
+        assert (layout in rules) != student, project.answers
+        for pointer in ("CLAUDE.md", "GEMINI.md"):
+            assert "[AGENTS.md](AGENTS.md)" in project.read(pointer)
+        assert "[AGENTS.md](../AGENTS.md)" in project.read(".github/copilot-instructions.md")
 
 
 def test_use_case_sets_the_menu(baked_projects):

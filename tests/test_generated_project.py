@@ -4,6 +4,7 @@ These tests take minutes (each installs a project and runs its suite): `-m "not 
 """
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -20,23 +21,29 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-# One variant per use case and per language, both editions, the Docker files once. Two run
-# their whole suite; the other two skip its slow layer (a thousand fuzzed orders per route).
+# One variant per use case and per language, both editions, the Docker files once. The light
+# tests (notebooks, kitchen, shop window, lab, CLI, ...) run in every variant; each heavy layer of
+# the suite (its pytest marker) runs in exactly one variant, where it proves what it proves once.
 VARIANTS = [
     {"use_case": "crop_yield", "language": "en", "edition": "instructor"},
     {"use_case": "crop_yield", "language": "fr", "edition": "student"},
     {"use_case": "house_prices", "language": "en", "edition": "student", "docker": "yes"},
     {"use_case": "house_prices", "language": "fr", "edition": "instructor"},
 ]
-WHOLE_SUITE = {"instructor"}
-# The heavy layers run in one variant each: the class server's tests (a real PostgreSQL) and
-# the teacher's leaderboard notebook against it; Spark (a JVM and ~480 MB of pyspark, whose
-# tests must then run: REQUIRE_SPARK=1 turns a skip into a failure; elsewhere they skip, saying
-# why); the offline classroom round trip (a ~300 MB wheelhouse, then an install with no network).
-CLASS_SERVER_VARIANT = VARIANTS[0]
+HEAVY_LAYERS = {
+    # A thousand fuzzed orders per route (schemathesis), and the serving benchmark.
+    "slow": VARIANTS[0],
+    # A real PostgreSQL under the class server, and the teacher's leaderboard notebook against it.
+    "classserver": VARIANTS[0],
+    # The shop window in a real headless Chromium (a screenshot is kept).
+    "browser": VARIANTS[2],
+    # A JVM and ~480 MB of pyspark: installed with `--extra spark`, and its tests must then run
+    # (REQUIRE_SPARK=1 turns a skip into a failure).
+    "spark": VARIANTS[3],
+    # The offline classroom round trip: a ~330 MB wheelhouse, then an install with no network.
+    "offline": VARIANTS[1],
+}
 LEADERBOARD = Path(__file__).resolve().parents[1] / "notebooks" / "leaderboard.ipynb"
-SPARK_VARIANT = VARIANTS[3]
-OFFLINE_VARIANT = VARIANTS[1]
 
 
 def label(answers: dict) -> str:
@@ -49,47 +56,89 @@ def project_environment() -> dict[str, str]:
     return {**os.environ, "PATH": tools + os.pathsep + os.environ.get("PATH", "")}
 
 
-def install_spark_extra(project) -> dict[str, str]:
-    """Install the project with its `spark` extra, as its README says; `run.py test` then
-    installs `.[dev]` over it, which keeps pyspark. Return the environment that requires it."""
-    venv = project.path / ".venv"
-    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+def layers_of(answers: dict) -> tuple[list[str], dict[str, str], list[str]]:
+    """The pytest options, environment and `run.py` extras of one variant's heavy layers."""
+    others = [layer for layer, variant in HEAVY_LAYERS.items() if variant != answers]
+    others.append("offline")  # run on its own, after the suite (below)
+    environment, extras = project_environment(), []
+    if HEAVY_LAYERS["classserver"] == answers:
+        environment["LEADERBOARD_NOTEBOOK"] = str(LEADERBOARD)
+    if HEAVY_LAYERS["spark"] == answers:
+        environment["REQUIRE_SPARK"] = "1"
+        extras = ["--extra", "spark"]
+    marker = " and ".join(f"not {layer}" for layer in dict.fromkeys(others))
+    return ["-m", marker], environment, extras
+
+
+def installed_versions(project) -> dict[str, str]:
+    """Every distribution in the project's .venv, by canonical name, with its version."""
+    python = project.path / ".venv" / "bin" / "python"
+    listing = (
+        "import importlib.metadata as m, json; "
+        "print(json.dumps({d.metadata['Name']: d.version for d in m.distributions()}))"
+    )
+    shown = subprocess.run([python, "-c", listing], capture_output=True, text=True, check=True)
+    return {canonical(name): version for name, version in json.loads(shown.stdout).items()}
+
+
+def locked_versions(project, extras: list[str]) -> dict[str, str]:
+    """What uv.lock says this machine gets from `run.py test` (markers evaluated here)."""
     uv = shutil.which("uv", path=project_environment()["PATH"])
-    python = venv / "bin" / "python"
-    install = [uv, "pip", "install", "--quiet", "--python", python, "-e", ".[dev,spark]"]
-    subprocess.run(install, cwd=project.path, check=True, timeout=900)
-    return {**project_environment(), "REQUIRE_SPARK": "1"}
+    export = [uv, "export", "--locked", "--quiet", "--format", "requirements-txt", "--no-hashes"]
+    export += ["--no-emit-project", "--no-header", "--no-annotate", "--extra", "class"]
+    exported = subprocess.run(
+        [*export, "--group", "dev", *extras], cwd=project.path, capture_output=True, text=True
+    )
+    assert exported.returncode == 0, exported.stderr
+    python = project.path / ".venv" / "bin" / "python"
+    evaluate = (
+        "import sys, json; from packaging.requirements import Requirement as R; "
+        "rs = [R(line) for line in sys.stdin.read().splitlines() if line.strip()]; "
+        "print(json.dumps({r.name: str(r.specifier)[2:] for r in rs"
+        " if r.marker is None or r.marker.evaluate()}))"
+    )
+    chosen = subprocess.run(
+        [python, "-c", evaluate], input=exported.stdout, capture_output=True, text=True, check=True
+    )
+    return {canonical(name): version for name, version in json.loads(chosen.stdout).items()}
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+# Installed by `python -m venv` (pip; setuptools on 3.11) or by run.py when the machine has no uv.
+NOT_FROM_THE_LOCK = {"pip", "setuptools", "uv"}
 
 
 @pytest.mark.parametrize("answers", VARIANTS, ids=label)
 def test_baked_project_passes_its_own_tests_and_lint(answers, bake):
-    """It installs with the README's test command, passes every test and is lint-clean."""
+    """It installs exactly its lock with the README's test command, passes every test of its
+    layers and is lint-clean."""
     project = bake(**answers)
-    skipped = [] if answers["edition"] in WHOLE_SUITE else ["slow"]
-    spark = answers == SPARK_VARIANT
-    environment = install_spark_extra(project) if spark else project_environment()
-    if answers == CLASS_SERVER_VARIANT:
-        environment["LEADERBOARD_NOTEBOOK"] = str(LEADERBOARD)
-    else:
-        skipped.append("classserver")
-    layers = ["-m", " and ".join(f"not {layer}" for layer in skipped)] if skipped else []
-    heavy = answers in (CLASS_SERVER_VARIANT, SPARK_VARIANT)
+    layers, environment, extras = layers_of(answers)
     result = subprocess.run(
-        [sys.executable, "run.py", "test", "-q", "-p", "no:cacheprovider", *layers],
+        [sys.executable, "run.py", "test", *extras, "-q", "-p", "no:cacheprovider", *layers],
         cwd=project.path,
         env=environment,
         capture_output=True,
         text=True,
-        timeout=2400 if heavy else 1200,
+        timeout=2400,
     )
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert re.search(r"\d+ passed", summary) and "failed" not in summary, summary
+    # Two bakes a month apart install the same versions: exactly those of the lock.
+    installed = installed_versions(project)
+    installed.pop(canonical(project.answers.get("project_slug", "ml-restaurant")), None)
+    for extra in NOT_FROM_THE_LOCK:
+        installed.pop(extra, None)
+    assert installed == locked_versions(project, extras)
     ruff = project.path / ".venv" / "bin" / "ruff"
     for check in (["check", "."], ["format", "--check", "."]):
         linted = subprocess.run([ruff, *check], cwd=project.path, capture_output=True, text=True)
         assert linted.returncode == 0, linted.stdout
-    if answers == OFFLINE_VARIANT:
+    if HEAVY_LAYERS["offline"] == answers:
         offline = subprocess.run(
             [sys.executable, "run.py", "test", "-q", "-p", "no:cacheprovider", "-m", "offline"],
             cwd=project.path,

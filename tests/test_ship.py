@@ -11,11 +11,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
-from .conftest import TEMPLATE, Baked, bake_into
+from .conftest import CHOICES, TEMPLATE, Baked, bake_into
 
 TOOLS = Path(sys.executable).parent
-PYTHON_VERSIONS = ["3.11", "3.12", "3.13"]
+PYTHON_VERSIONS = CHOICES["python_version"]
+NEWEST_PYTHON = PYTHON_VERSIONS[-1]
 
 
 def tool(name: str, *arguments, cwd: Path) -> subprocess.CompletedProcess:
@@ -50,13 +52,12 @@ def plain_project(tmp_path_factory) -> Baked:
 @pytest.fixture(scope="module")
 def docker_projects(tmp_path_factory) -> list[Baked]:
     """One Docker (and CI) project per Python version; the other answers do not touch them."""
-    languages = ["en", "fr", "en"]
     return [
         bake_into(
             tmp_path_factory.mktemp(f"docker-{version}"),
-            {"docker": "yes", "python_version": version, "language": language},
+            {"docker": "yes", "python_version": version, "language": ["en", "fr"][number % 2]},
         )
-        for version, language in zip(PYTHON_VERSIONS, languages, strict=True)
+        for number, version in enumerate(PYTHON_VERSIONS)
     ]
 
 
@@ -175,11 +176,27 @@ def test_kitchen_requirements_agree_with_the_project(docker_projects):
 
 
 def test_build_context_lets_in_only_what_the_image_needs(docker_projects):
-    """It keeps .env, the lab book, .venv and .git out of images: only four paths are let in."""
+    """It keeps .env, the lab book, .venv and .git out of images: only five paths are let in."""
     lines = docker_projects[0].read(".dockerignore").splitlines()
     assert "*" in lines
     allowed = {line[1:] for line in lines if line.startswith("!")}
-    assert allowed == {"pyproject.toml", "README.md", "src/", "docker/kitchen-requirements.txt"}
+    needed = {"pyproject.toml", "uv.lock", "README.md", "src/", "docker/kitchen-requirements.txt"}
+    assert allowed == needed
+
+
+def test_images_install_exactly_the_lock(docker_projects):
+    """It builds both images from uv.lock: the full one synced with it (--locked, so a stale lock
+    stops the build), the kitchen's with the lock's versions as constraints; nothing resolved."""
+    text = docker_projects[0].read("docker/Dockerfile")
+    stages = dict(re.findall(r"^FROM \S+ AS (\S+)\n(.*?)(?=^FROM |\Z)", text, re.M | re.S))
+    assert "COPY pyproject.toml uv.lock README.md ./" in stages["build-tools"]
+    build = stages["build"]
+    assert re.search(r"RUN uv sync --locked --no-dev --no-editable$", build, re.M), build
+    assert "uv pip install" not in build
+    kitchen = stages["build-kitchen"]
+    exported = re.search(r"uv export --locked .*--output-file (\S+)", kitchen)
+    assert exported, kitchen
+    assert f"-r kitchen-requirements.txt -c {exported.group(1)}" in kitchen
 
 
 # --- CI workflow -----------------------------------------------------------------------------
@@ -199,6 +216,59 @@ def test_ci_workflow_passes_actionlint_and_its_schema(docker_projects):
         assert "ruff check" in text and "run.py test" in text
 
 
+def test_ci_tests_the_chosen_python_and_the_newest_with_uv_and_its_cache(docker_projects):
+    """It runs the tests on the Python chosen at the bake and on the newest the template offers,
+    installing with uv (run.py syncs the lock), whose cache is kept between runs."""
+    for project in docker_projects:
+        chosen = project.answers["python_version"]
+        jobs = yaml_of(project, ".github/workflows/ci.yml")["jobs"]
+        matrix = jobs["test"]["strategy"]["matrix"]["python-version"]
+        assert matrix == list(dict.fromkeys([chosen, NEWEST_PYTHON]))
+        steps = {step.get("uses", "").split("@")[0]: step for step in jobs["test"]["steps"]}
+        uv = steps["astral-sh/setup-uv"]
+        assert uv["with"]["enable-cache"] is True
+        assert uv["with"]["cache-dependency-glob"] == "uv.lock"
+        # Pinned to an exact release: setup-uv publishes no moving major tag since v8.
+        assert re.fullmatch(r"astral-sh/setup-uv@v\d+\.\d+\.\d+", uv["uses"])
+
+
+def yaml_of(project: Baked, name: str) -> dict:
+    """A YAML file of the project, read as YAML 1.2 (where `on:` stays a word)."""
+    return YAML(typ="safe").load(project.read(name))
+
+
+# --- Dependabot ------------------------------------------------------------------------------
+
+
+def test_dependabot_config_is_valid_and_covers_every_ecosystem(docker_projects, tmp_path):
+    """It asks Dependabot for weekly updates of the lock's packages, the workflow's actions and,
+    with Docker, the images; the file passes GitHub's published schema of it."""
+    plain = bake_into(tmp_path / "plain", {"docker": "no"})
+    for project, docker in ((docker_projects[0], True), (plain, False)):
+        name = ".github/dependabot.yml"
+        checked = schema_check("dependabot", name, cwd=project.path)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        updates = yaml_of(project, name)["updates"]
+        ecosystems = {update["package-ecosystem"]: update for update in updates}
+        wanted = {"uv", "github-actions"} | ({"docker", "docker-compose"} if docker else set())
+        assert set(ecosystems) == wanted
+        assert all(update["schedule"]["interval"] == "weekly" for update in updates)
+        ignored = ecosystems["uv"]["ignore"]
+        assert {"dependency-name": "mlflow", "versions": ["3.18.0"]} in ignored
+        if docker:
+            assert ecosystems["docker"]["directory"] == "/docker"
+
+
+def test_dependabot_schema_really_rejects_a_broken_config(tmp_path):
+    """It proves the check bites: an ecosystem Dependabot does not know is refused."""
+    broken = tmp_path / "dependabot.yml"
+    broken.write_text(
+        "version: 2\nupdates:\n  - package-ecosystem: poetry-lock\n    directory: /\n"
+        "    schedule:\n      interval: weekly\n"
+    )
+    assert schema_check("dependabot", str(broken), cwd=tmp_path).returncode != 0
+
+
 def test_actionlint_really_rejects_a_broken_workflow(tmp_path):
     """It proves the workflow linter bites: an undefined matrix value is refused."""
     broken = tmp_path / ".github" / "workflows" / "ci.yml"
@@ -211,8 +281,8 @@ def test_actionlint_really_rejects_a_broken_workflow(tmp_path):
 
 
 def test_ci_workflow_is_absent_when_not_asked_for(plain_project):
-    """It leaves out .github/ entirely when the CI workflow is declined."""
-    assert not (plain_project.path / ".github").exists()
+    """It leaves out .github/workflows/ when the CI workflow is declined."""
+    assert not (plain_project.path / ".github" / "workflows").exists()
 
 
 # --- pre-commit, git, licence --------------------------------------------------------------
@@ -226,6 +296,7 @@ def test_pre_commit_configs_are_valid():
         assert result.returncode == 0, result.stdout + result.stderr
     hooks = re.findall(r"- id: (\S+)", baked.read_text(encoding="utf-8"))
     wanted = {"ruff-check", "ruff-format", "nbstripout", "trailing-whitespace", "end-of-file-fixer"}
+    wanted |= {"uv-lock"}  # the lock follows pyproject.toml
     wanted |= {"check-yaml", "check-added-large-files", "detect-private-key"}
     assert wanted <= set(hooks)
 

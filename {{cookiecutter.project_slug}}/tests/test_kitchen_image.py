@@ -42,10 +42,15 @@ def kitchen_python(tmp_path_factory) -> Path:
     """A Python environment holding exactly what the kitchen image holds."""
     venv = tmp_path_factory.mktemp("kitchen-image") / "venv"
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    # As the Dockerfile does: every version from uv.lock, exported as constraints.
+    locked = venv.parent / "locked.txt"
+    export = ["export", "--locked", "--quiet", "--no-dev", "--no-emit-project", "--no-hashes"]
     steps = [
+        [*export, "--project", str(PROJECT), "--output-file", str(locked)],
         ["venv", "--quiet", "--python", sys.executable, str(venv)],
         ["pip", "install", "--quiet", "--python", str(python), "--no-deps", str(PROJECT)],
-        ["pip", "install", "--quiet", "--python", str(python), "-r", str(REQUIREMENTS)],
+        ["pip", "install", "--quiet", "--python", str(python), "-r", str(REQUIREMENTS)]
+        + ["-c", str(locked)],
     ]
     for step in steps:
         subprocess.run([uv(), *step], check=True, capture_output=True, timeout=600)

@@ -3,10 +3,7 @@
 import contextlib
 import os
 import re
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -16,7 +13,8 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from {{ cookiecutter.package_name }}.settings import mlflow_server_environment
+from {{ cookiecutter.package_name }} import processes
+from {{ cookiecutter.package_name }}.settings import Settings
 
 from .conftest import free_port
 
@@ -94,58 +92,42 @@ def test_notebook_runs(path, private_lab, request):
 
 # --- The pages a learner opens in the lab, with no network ------------------------------------
 
-LOOPBACK = "127.0.0.1"
 NAMED = re.compile(r"""(?:src|href)=["']([^"']+)["']""")
 
 
 @contextlib.contextmanager
-def server(command: list[str], ready: str, environment: dict | None = None, seconds=300):
-    """Start a server in its own process group; yield once `ready` answers; stop it after."""
-    process = subprocess.Popen(
-        command,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+def serving(server: processes.Server, seconds: float = 300):
+    """Open `server` (its own process group), yield its address, close it after."""
+    processes.open_server(server, seconds)
     try:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and process.poll() is None:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(ready, timeout=5).status_code == 200:
-                    break
-            time.sleep(0.5)
-        else:
-            pytest.fail(f"{command[2]} did not answer {ready} within {seconds} s")
-        yield
+        yield server.url
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
+        processes.stop([server])
 
 
 @pytest.fixture
 def lab_ui(tmp_path):
-    """MLflow's web page, served by `mlflow server` on a free loopback port, as the lab does."""
-    port = free_port()
-    command = [sys.executable, "-m", "mlflow", "server", "--host", LOOPBACK, "--port", str(port)]
-    store = ["--backend-store-uri", f"sqlite:///{(tmp_path / 'mlflow.db').as_posix()}"]
-    url = f"http://{LOOPBACK}:{port}"
-    with server([*command, *store, "--workers", "1"], f"{url}/health", mlflow_server_environment()):
+    """MLflow's web page, served as `lab` serves it, on a free loopback port."""
+    settings = Settings(
+        mlflow_tracking_uri=f"sqlite:///{(tmp_path / 'mlflow.db').as_posix()}",
+        artifacts_dir=tmp_path / "mlruns",
+    )
+    with serving(processes.lab(settings, port=processes.free_port())) as url:
         yield url + "/", {}
 
 
 @pytest.fixture
 def jupyter_ui():
     """JupyterLab on a free loopback port, opened on notebook 01 as a learner would open it."""
-    port, token = free_port(), "offline-check"
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip", LOOPBACK]
-    options = [f"--port={port}", f"--IdentityProvider.token={token}"]
-    options.append(f"--ServerApp.root_dir={NOTEBOOKS[0].parent}")
+    port, token = processes.free_port(), "offline-check"
+    url = f"http://{processes.LOOPBACK}:{port}"
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ip={processes.LOOPBACK}"]
+    command += [f"--port={port}", f"--IdentityProvider.token={token}"]
+    command.append(f"--ServerApp.root_dir={NOTEBOOKS[0].parent}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
-        options.append("--allow-root")  # CI runs as root; a learner does not
-    url = f"http://{LOOPBACK}:{port}"
-    with server([*command, *options], f"{url}/api/status?token={token}"):
+        command.append("--allow-root")  # CI runs as root; a learner does not
+    jupyter = processes.Server("Jupyter", command, f"{url}/api/status?token={token}", url)
+    with serving(jupyter):
         yield f"{url}/lab/tree/{NOTEBOOKS[0].name}", {"token": token}
 
 
@@ -160,5 +142,5 @@ def test_lab_pages_load_nothing_from_outside(page, request):
     assert named, "the page names no script or style at all"
     for link in named:
         asset = urljoin(str(html.url), link)
-        assert urlsplit(asset).hostname == LOOPBACK, f"{page} loads {asset}"
+        assert urlsplit(asset).hostname == processes.LOOPBACK, f"{page} loads {asset}"
         assert httpx.get(asset, params=params, timeout=60).status_code == 200, asset

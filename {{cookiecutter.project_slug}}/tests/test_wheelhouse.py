@@ -1,17 +1,21 @@
 """An offline classroom: a wheelhouse prepared beforehand installs the project with no network.
 
-It downloads every package (about 200 files, 300 MB) and installs them again: minutes. So it
-runs only when asked by name: `python3 run.py test -m offline`.
+It downloads every package of uv.lock (about 210 files, 330 MB) and installs them again: minutes.
+So it runs only when asked by name: `python3 run.py test -m offline`.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from .conftest import free_port
 
@@ -19,6 +23,32 @@ pytestmark = [pytest.mark.slow, pytest.mark.offline]
 
 PACKAGE = "{{ cookiecutter.package_name }}"
 PROJECT = Path(__file__).resolve().parents[1]
+
+
+def frozen_versions(text: str) -> dict[str, str]:
+    """pip freeze's `name==version` lines as {canonical name: version}."""
+    found = re.findall(r"^([A-Za-z0-9][\w.-]*)==(\S+)$", text, re.MULTILINE)
+    return {canonicalize_name(name): version for name, version in found}
+
+
+def locked_here(requirements: str) -> dict[str, str]:
+    """The lock's requirements (with hashes) that apply to this Python and this system."""
+    chosen = {}
+    for line in requirements.splitlines():
+        if line[:1].isalnum():  # a requirement; its hashes follow on indented lines
+            requirement = Requirement(line.rstrip(" \\"))
+            if requirement.marker is None or requirement.marker.evaluate():
+                version = str(requirement.specifier).removeprefix("==")
+                chosen[canonicalize_name(requirement.name)] = version
+    return chosen
+
+
+def lock_version(name: str) -> str:
+    """The version uv.lock gives the package `name` (one version for it on every Python)."""
+    packages = tomllib.loads((PROJECT / "uv.lock").read_text(encoding="utf-8"))["package"]
+    versions = {package["version"] for package in packages if package["name"] == name}
+    assert len(versions) == 1, versions
+    return versions.pop()
 
 
 @pytest.fixture(autouse=True)
@@ -75,11 +105,14 @@ def test_project_installs_from_a_wheelhouse_without_network(tmp_path):
     started = time.monotonic()
     made = run([sys.executable, "run.py", "wheelhouse", wheels], copy, dict(os.environ))
     download_seconds = time.monotonic() - started
-    files = list(wheels.iterdir())
+    files = [path for path in wheels.iterdir() if path.name != "requirements.txt"]
     megabytes = sum(path.stat().st_size for path in files) / 1e6
     assert f"holds {len(files)} files" in made.stdout
     for needed in ("mlflow", "hatchling", "editables", "uv"):
         assert any(path.name.lower().startswith(f"{needed}-") for path in files), needed
+    # The list of what to install is the lock's, written beside the files.
+    locked = locked_here((wheels / "requirements.txt").read_text(encoding="utf-8"))
+    assert locked["mlflow"] == lock_version("mlflow")
 
     shutil.rmtree(copy / ".venv")  # a learner's machine: nothing installed yet
     started = time.monotonic()
@@ -91,6 +124,13 @@ def test_project_installs_from_a_wheelhouse_without_network(tmp_path):
     parts = f"{PACKAGE}.kitchen.app, {PACKAGE}.shop.client, {PACKAGE}.lab.train"
     shown = run([python, "-c", f"import {parts}; print({PACKAGE}.__file__)"], copy, offline)
     assert Path(shown.stdout.strip()).is_relative_to(copy)
+    # Installed exactly as locked: each package of the list at its version, nothing more.
+    uv = copy / ".venv" / "bin" / "uv"  # run.py installed it: this PATH has none
+    frozen = run([uv, "pip", "freeze", "--python", python], copy, offline)
+    installed = frozen_versions(frozen.stdout)
+    for tool in ("pip", "setuptools", "uv"):  # the environment's own, and run.py's uv
+        installed.pop(tool, None)
+    assert installed == locked
     print(
         f"wheelhouse: {len(files)} files, {megabytes:.0f} MB, downloaded in "
         f"{download_seconds:.0f} s; offline install in {install_seconds:.0f} s"
