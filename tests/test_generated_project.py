@@ -107,6 +107,14 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def keep_durations(name: str, output: str) -> None:
+    """Keep a variant's slowest tests (pytest's --durations table) where CI keeps its artifacts."""
+    folder = os.environ.get("TEST_ARTIFACTS")
+    table = output.partition("slowest 20 durations")[2]
+    if folder and table:
+        (Path(folder) / f"durations-{name}.txt").write_text(table, encoding="utf-8")
+
+
 # Installed by `python -m venv` (pip; setuptools on 3.11) or by run.py when the machine has no uv.
 NOT_FROM_THE_LOCK = {"pip", "setuptools", "uv"}
 
@@ -117,14 +125,26 @@ def test_baked_project_passes_its_own_tests_and_lint(answers, bake):
     layers and is lint-clean."""
     project = bake(**answers)
     layers, environment, extras = layers_of(answers)
+    timings = ["--durations", "20"]
     result = subprocess.run(
-        [sys.executable, "run.py", "test", *extras, "-q", "-p", "no:cacheprovider", *layers],
+        [
+            sys.executable,
+            "run.py",
+            "test",
+            *extras,
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *timings,
+            *layers,
+        ],
         cwd=project.path,
         env=environment,
         capture_output=True,
         text=True,
         timeout=2400,
     )
+    keep_durations(label(answers), result.stdout)
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert re.search(r"\d+ passed", summary) and "failed" not in summary, summary
