@@ -14,6 +14,10 @@ COMBINATIONS = every_combination()
 # The exact files of every baked project; {package} is the package name.
 ALWAYS = {
     ".cookiecutter.json",
+    "AGENTS.md",
+    "CLAUDE.md",
+    "GEMINI.md",
+    ".github/copilot-instructions.md",
     ".devcontainer/devcontainer.json",
     ".env.example",
     ".gitattributes",
@@ -40,6 +44,7 @@ ALWAYS = {
     "src/{package}/cli.py",
     "src/{package}/data.py",
     "src/{package}/menu.py",
+    "src/{package}/processes.py",
     "src/{package}/settings.py",
     "src/{package}/catering/__init__.py",
     "src/{package}/catering/banquet.py",
@@ -59,7 +64,7 @@ ALWAYS = {
     "src/{package}/shop/batch.py",
     "src/{package}/shop/client.py",
     "src/{package}/shop/explain.py",
-    "src/{package}/shop/widgets.py",
+    "src/{package}/shop/form.py",
     "src/{package}/shop/screens/batch.py",
     "src/{package}/shop/screens/model.py",
     "src/{package}/shop/screens/order.py",
@@ -88,21 +93,18 @@ ALWAYS = {
     "tests/test_menu.py",
     "tests/test_mlproject.py",
     "tests/test_notebooks.py",
+    "tests/test_processes.py",
     "tests/test_shop.py",
     "tests/test_shop_batch.py",
     "tests/test_shop_browser.py",
     "tests/test_wheelhouse.py",
-    ".workshop/README.md",
 }
-# `checkpoint N` restores from `.workshop/reference/`: the solved notebooks and the lab's,
-# kitchen's and shop window's code, each at the same path as the project's own file.
-REFERENCE_PARTS = (
-    "notebooks/",
-    "src/{package}/lab/",
-    "src/{package}/kitchen/",
-    "src/{package}/shop/",
-)
-ALWAYS |= {f".workshop/reference/{path}" for path in ALWAYS if path.startswith(REFERENCE_PARTS)}
+# The student edition keeps its solved notebooks aside, for `checkpoint N` (the code it takes
+# from the bake's first git commit); an instructor's notebooks are the solutions already.
+NOTEBOOKS = sorted(path for path in ALWAYS if path.startswith("notebooks/"))
+STUDENT_ONLY = {".workshop/README.md"} | {
+    path.replace("notebooks/", ".workshop/solutions/", 1) for path in NOTEBOOKS
+}
 WITH_DOCKER = {
     ".dockerignore",
     "compose.yaml",
@@ -133,6 +135,8 @@ def test_every_combination_gives_exactly_the_expected_files(baked_projects):
     """It writes the same core files every time, plus exactly the optional parts chosen."""
     for project in baked_projects:
         expected = {path.format(package=project.package) for path in ALWAYS}
+        if project.answers["edition"] == "student":
+            expected |= STUDENT_ONLY
         if project.answers["docker"] == "yes":
             expected |= WITH_DOCKER
         if project.answers["ci_workflow"] == "yes":
@@ -208,6 +212,22 @@ def test_notebooks_follow_language_and_edition(baked_projects):
         assert ("learning_rate = ..." in text) == student
 
 
+def test_each_edition_tells_coding_assistants_its_own_rules(baked_projects):
+    """It asks an assistant to hint, not answer, in a student bake, and gives maintainers'
+    conventions in an instructor bake; the other assistants' files point to AGENTS.md."""
+    for project in baked_projects:
+        rules = project.read("AGENTS.md")
+        student = project.answers["edition"] == "student"
+        french = project.answers["language"] == "fr"
+        refusal = "Ne pas écrire la réponse" if french else "Do not write an exercise's answer"
+        layout = "## Le plan" if french else "## The layout"
+        assert (refusal in rules) == student, project.answers
+        assert (layout in rules) != student, project.answers
+        for pointer in ("CLAUDE.md", "GEMINI.md"):
+            assert "[AGENTS.md](AGENTS.md)" in project.read(pointer)
+        assert "[AGENTS.md](../AGENTS.md)" in project.read(".github/copilot-instructions.md")
+
+
 def test_use_case_sets_the_menu(baked_projects):
     """It writes the menu of the chosen use case only."""
     for project in baked_projects:
@@ -264,7 +284,7 @@ def test_student_notebooks_hold_no_solution_line(baked_projects):
     answers = solution_lines()
     assert answers, "the sources hold no exercise at all"
     for project in baked_projects:
-        # The learner's notebooks; the solved ones kept for `checkpoint` are under .workshop/.
+        # The learner's notebooks; a student's solved ones, kept for `checkpoint`, are apart.
         notebooks = [
             name
             for name in project.files()
@@ -283,16 +303,17 @@ def test_student_notebooks_hold_no_solution_line(baked_projects):
             assert given == answers, label(project.answers)
 
 
-def test_checkpoint_references_are_solved_and_match_the_code(baked_projects):
-    """It keeps the solved notebooks as reference even in the student edition, and a copy of
-    the lab's, kitchen's and shop window's code identical to the project's own."""
+def test_student_bake_keeps_its_solved_notebooks_for_checkpoint(baked_projects):
+    """It keeps, in the student edition only, each notebook solved: the instructor's own."""
+    by_other_answers = {}
     for project in baked_projects:
-        reference = ".workshop/reference/"
-        solved = project.read(f"{reference}notebooks/01_first_experiment.ipynb")
-        assert "learning_rate = 0.1" in solved and "learning_rate = ..." not in solved
-        if project.answers["edition"] == "instructor":
-            assert solved == project.read("notebooks/01_first_experiment.ipynb")
-        code = [name for name in project.files() if name.startswith(f"{reference}src/")]
-        assert code, label(project.answers)
-        for copy in code:
-            assert project.read(copy) == project.read(copy.removeprefix(reference))
+        others = tuple(value for name, value in project.answers.items() if name != "edition")
+        by_other_answers.setdefault(others, {})[project.answers["edition"]] = project
+    for pair in by_other_answers.values():
+        student, instructor = pair["student"], pair["instructor"]
+        assert not (instructor.path / ".workshop").exists()
+        for notebook in NOTEBOOKS:
+            solved = student.read(notebook.replace("notebooks/", ".workshop/solutions/", 1))
+            assert solved == instructor.read(notebook), label(student.answers)
+        first = "notebooks/01_first_experiment.ipynb"
+        assert student.read(first) != instructor.read(first)

@@ -281,8 +281,8 @@ def test_actionlint_really_rejects_a_broken_workflow(tmp_path):
 
 
 def test_ci_workflow_is_absent_when_not_asked_for(plain_project):
-    """It leaves out .github/ entirely when the CI workflow is declined."""
-    assert not (plain_project.path / ".github").exists()
+    """It leaves out .github/workflows/ when the CI workflow is declined."""
+    assert not (plain_project.path / ".github" / "workflows").exists()
 
 
 # --- pre-commit, git, licence --------------------------------------------------------------

@@ -1,16 +1,13 @@
 """Fixtures shared by the tests: a private lab book, a trained champion, a running kitchen,
 and the shop window's pages."""
 
-import contextlib
 import os
-import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from mlflow import MlflowClient
 from streamlit.testing.v1 import AppTest
@@ -18,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 import {{ cookiecutter.package_name }}.shop as shop_package
 from {{ cookiecutter.package_name }}.kitchen.app import create_app
 from {{ cookiecutter.package_name }}.lab.train import Recipe, train
+from {{ cookiecutter.package_name }}.processes import ServerThread, free_port
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
 from {{ cookiecutter.package_name }}.shop.client import KitchenClient
 
@@ -62,30 +60,9 @@ def client(settings):
         yield client
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serving(settings: Settings):
-    """Serve a kitchen with uvicorn on a free loopback port; yield its URL; stop it after."""
-    port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test kitchen did not start within 30 s")
-        time.sleep(0.1)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+def serving(settings: Settings) -> ServerThread:
+    """A kitchen served by uvicorn in a thread, on a free loopback port: `with` it for its URL."""
+    return ServerThread(create_app(settings))
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,14 @@
 """Checkpoints: a stuck project is brought to the end of part N, the learner's work kept aside.
 
-The checkpoints run on a copy of this project (its code, notebooks and reference copies), with
-the copy's own package first on the path, so a test never touches the project being tested.
+The checkpoints run on a copy of this project (its code, notebooks and `.workshop/`), made a git
+repository whose first commit holds them as the bake does, with the copy's own package first on
+the path, so a test never touches the project being tested.
 """
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -20,10 +19,11 @@ from {{ cookiecutter.package_name }}.cli import main
 from {{ cookiecutter.package_name }}.lab.registry import find_champion
 from {{ cookiecutter.package_name }}.menu import example_order
 from {{ cookiecutter.package_name }}.messages import say
+from {{ cookiecutter.package_name }}.processes import Server, free_port, start, stop, wait_until_healthy
 from {{ cookiecutter.package_name }}.settings import Settings
 from {{ cookiecutter.package_name }}.workshop import checkpoint
 
-from .conftest import SHOP_TIMEOUT, free_port
+from .conftest import SHOP_TIMEOUT
 
 PACKAGE = "{{ cookiecutter.package_name }}"
 PROJECT = Path(__file__).resolve().parents[1]
@@ -31,16 +31,36 @@ KITCHEN_FILE = f"src/{PACKAGE}/kitchen/routes.py"
 SHOP_FILE = f"src/{PACKAGE}/shop/client.py"
 NOTEBOOK = "notebooks/04_kitchen.ipynb"
 BROKEN = "\nthis line is not Python: the learner was half-way through an edit\n"
+# Git, told who commits, as the bake tells it on a fresh machine.
+GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@localhost"]
+GIT += ["-c", "commit.gpgsign=false"]
 
 
-def copy_of_project(folder: Path) -> Path:
-    """Copy what a checkpoint reads and writes: the code, the notebooks, the references."""
+def git(folder: Path, *arguments: str) -> None:
+    subprocess.run([*GIT, *arguments], cwd=folder, check=True, capture_output=True)
+
+
+def copy_of_project(folder: Path, commit: bool = True) -> Path:
+    """Copy what a checkpoint reads and writes, and commit it first, as the bake does."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed: checkpoints restore from the first git commit")
     copy = folder / "project"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for part in ("src", "notebooks", ".workshop"):
         shutil.copytree(PROJECT / part, copy / part, ignore=ignore)
     shutil.copy(PROJECT / "pyproject.toml", copy / "pyproject.toml")
+    git(copy, "init", "--quiet")
+    if commit:
+        git(copy, "add", "--all")
+        git(copy, "commit", "--quiet", "--no-verify", "-m", "Baked")
     return copy
+
+
+def workshop_version(relative: str) -> bytes:
+    """What the workshop wants at `relative`: the baked file, or the solved notebook."""
+    if checkpoint.SOLVED_NOTEBOOKS is not None and relative.startswith("notebooks/"):
+        return (PROJECT / checkpoint.SOLVED_NOTEBOOKS / Path(relative).name).read_bytes()
+    return (PROJECT / relative).read_bytes()
 
 
 def half_done(copy: Path) -> dict[str, str]:
@@ -83,51 +103,31 @@ def backups_in(copy: Path) -> list[Path]:
     return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
-def same_as_reference(copy: Path, relative: str) -> bool:
-    reference = copy / ".workshop" / "reference" / relative
-    return (copy / relative).read_bytes() == reference.read_bytes()
-
-
 @pytest.fixture
 def live_kitchen_of(settings):
-    """Start the kitchen of a copy with uvicorn (the real command), return its URL."""
+    """Start the kitchen of a copy with the real command, return its URL; stop it after."""
     started = []
 
-    def start(copy: Path) -> str:
+    def open_kitchen(copy: Path) -> str:
         port = free_port()
         command = [sys.executable, "-m", PACKAGE, "kitchen", "--port", str(port)]
-        # A group of its own: the command starts uvicorn as a child, and both must be stopped.
-        process = subprocess.Popen(
-            command,
-            cwd=copy,
-            env=environment_for(copy, settings),
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        started.append(process)
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(f"{url}/health/ready", timeout=2).status_code == 200:
-                    return url
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        raise AssertionError("the copy's kitchen did not open within 120 s")
+        kitchen = Server("kitchen", command, f"{url}/health/ready", url)
+        started.append(start(kitchen, environment_for(copy, settings), quiet=True))
+        assert wait_until_healthy([kitchen], 120) is None, "the copy's kitchen did not open"
+        return url
 
-    yield start
-    for process in started:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+    yield open_kitchen
+    stop(started)
 
 
 # --- Restoring files (no server needed) -------------------------------------------------------
 
 
 def test_restore_backs_up_changed_files_then_leaves_added_files_alone(tmp_path):
-    """It keeps the learner's changed files in a dated backup folder, intact, puts the reference
-    back, never touches a file the learner added, and a second run finds nothing to do."""
+    """It keeps the learner's changed files in a dated backup folder, intact, puts the
+    workshop's back, never touches a file the learner added, and a second run finds nothing
+    to do."""
     copy = copy_of_project(tmp_path)
     edits = half_done(copy)
     first = checkpoint.restore(copy, 3, "20250101-090000")
@@ -135,11 +135,21 @@ def test_restore_backs_up_changed_files_then_leaves_added_files_alone(tmp_path):
     assert first.backup_folder == Path("backups/checkpoint-3-20250101-090000")
     for relative, text in edits.items():
         assert (copy / first.backup_folder / relative).read_text(encoding="utf-8") == text
-        assert same_as_reference(copy, relative)
+        assert (copy / relative).read_bytes() == workshop_version(relative)
     assert (copy / "notebooks" / "my_notes.py").read_text() == "# mine, not the workshop's\n"
     again = checkpoint.restore(copy, 3, "20250101-090500")
     assert again.backed_up == again.restored == []
     assert backups_in(copy) == [copy / first.backup_folder]
+
+
+def test_restore_reads_the_first_commit_even_after_the_learner_commits(tmp_path):
+    """It puts back the bake's version of a file the learner broke and then committed."""
+    copy = copy_of_project(tmp_path)
+    half_done(copy)
+    git(copy, "commit", "--quiet", "--all", "--no-verify", "-m", "my half-done kitchen")
+    restored = checkpoint.restore(copy, 2, "now")
+    assert KITCHEN_FILE in restored.restored
+    assert (copy / KITCHEN_FILE).read_bytes() == workshop_version(KITCHEN_FILE)
 
 
 def test_each_part_restores_only_its_own_files(tmp_path):
@@ -154,13 +164,43 @@ def test_each_part_restores_only_its_own_files(tmp_path):
     assert SHOP_FILE in third.restored and KITCHEN_FILE not in third.restored
 
 
-def test_missing_reference_is_said_and_nothing_changes(tmp_path):
-    """It refuses in words, and writes nothing, when the reference copies are gone."""
+@pytest.mark.parametrize(
+    ("history", "reason"),
+    [
+        ("no repository", "checkpoint_no_first_commit"),
+        ("no commit", "checkpoint_no_first_commit"),
+        ("no git installed", "checkpoint_git_missing"),
+    ],
+)
+def test_without_git_history_it_says_so_and_changes_nothing(tmp_path, monkeypatch, history, reason):
+    """It refuses in words, naming the first commit and what to do, and writes nothing, when
+    the project has no git repository of its own, no commit in it, or no git to read it."""
+    copy = copy_of_project(tmp_path, commit=history != "no commit")
+    if history == "no repository":
+        shutil.rmtree(copy / ".git")
+    if history == "no git installed":
+        monkeypatch.setenv("PATH", str(tmp_path / "a folder without git"))
+    edits = half_done(copy)
+    with pytest.raises(checkpoint.CheckpointError) as refused:
+        checkpoint.restore(copy, 2, "now")
+    assert str(refused.value) == say("checkpoint_no_git", reason=say(reason))
+    assert (copy / KITCHEN_FILE).read_text(encoding="utf-8") == edits[KITCHEN_FILE]
+    assert not backups_in(copy)
+
+
+@pytest.mark.skipif(
+    checkpoint.SOLVED_NOTEBOOKS is None,
+    reason="the instructor edition's notebooks are the solved ones",
+)
+def test_missing_solved_notebook_is_said_and_nothing_changes(tmp_path):
+    """It refuses in words, naming the missing solved notebook, and writes nothing."""
     copy = copy_of_project(tmp_path)
     edits = half_done(copy)
-    shutil.rmtree(copy / ".workshop")
-    with pytest.raises(checkpoint.CheckpointError, match=".workshop"):
+    missing = copy / checkpoint.SOLVED_NOTEBOOKS / Path(NOTEBOOK).name
+    missing.unlink()
+    with pytest.raises(checkpoint.CheckpointError) as refused:
         checkpoint.restore(copy, 2, "now")
+    assert str(refused.value) == say("checkpoint_no_solutions", path=missing)
     assert (copy / KITCHEN_FILE).read_text(encoding="utf-8") == edits[KITCHEN_FILE]
     assert not backups_in(copy)
 
@@ -225,7 +265,7 @@ def test_checkpoint_3_repairs_the_shop_window(tmp_path, settings, kitchen_url, f
     assert result.returncode == 0, result.stdout + result.stderr
     [backup] = backups_in(copy)
     assert (backup / SHOP_FILE).read_text(encoding="utf-8") == edits[SHOP_FILE]
-    assert same_as_reference(copy, SHOP_FILE)
+    assert (copy / SHOP_FILE).read_bytes() == workshop_version(SHOP_FILE)
     fresh_settings.setenv("KITCHEN_URL", kitchen_url)
     fresh_settings.setenv("LANGUAGE", "en")
     page_file = copy / "src" / PACKAGE / "shop" / "app.py"

@@ -1,12 +1,17 @@
+{%- set fr = cookiecutter.language == "fr" -%}
 """The shop window: a form built from the menu, orders carried to a real kitchen, pictures."""
 
+import ast
+import string
 import time
 from datetime import datetime
+from pathlib import Path
 
 import httpx
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from {{ cookiecutter.package_name }} import messages
 from {{ cookiecutter.package_name }}.menu import (
     DISH_LABEL,
     DISH_UNIT,
@@ -55,7 +60,8 @@ def test_order_is_cooked_by_the_real_kitchen(shop_for, kitchen_url):
     page.button[0].click().run()
     assert not page.exception and not page.error
     assert dish_value(page) > 0
-    assert say("cooked_by", version="1") in [caption.value for caption in page.caption]
+    cooked_by = "{{ 'Préparé par la version 1 du modèle' if fr else 'Cooked by model version 1' }}"
+    assert any(caption.value.startswith(cooked_by) for caption in page.caption)
 
 
 def test_changing_an_ingredient_changes_the_dish(shop_for, kitchen_url):
@@ -153,8 +159,8 @@ def test_model_page_shows_the_kitchen_model_card_and_importances(
     page = shop_for(kitchen_url, "model")
     assert not page.exception and not page.error
     shown = {metric.label: metric.value for metric in page.metric}
-    assert shown[say("shop_model_version")] == "1"
-    assert shown[say("shop_model_alias")] == "champion"
+    assert shown["Version"] == "1"
+    assert shown["Alias"] == "champion"
     card = httpx.get(f"{kitchen_url}/model", timeout=10).json()
     moments = [
         datetime.fromisoformat(card[key]).isoformat(sep=" ", timespec="seconds")
@@ -214,7 +220,7 @@ def test_refused_order_is_said_in_words_naming_the_field(kitchen_url):
 
 ODD_ANSWERS = {
     "not the kitchen": (httpx.Response(200, text="<html>hello</html>"), "kitchen_trouble"),
-    "too big": (httpx.Response(413), "shop_order_too_big"),
+    "too big": (httpx.Response(413), "order_too_big"),
     "kitchen broke": (httpx.Response(500, text="Internal Server Error"), "kitchen_trouble"),
     "not ready": (httpx.Response(503, json={"detail": "train first"}), "kitchen_not_ready"),
 }
@@ -233,3 +239,39 @@ def test_odd_answers_are_said_in_words(case):
         waiter.predict(example_order().model_dump())
     values = {"status": answer.status_code, "reason": "train first"}
     assert str(trouble.value) == say(key, **values)
+
+
+# --- The catalogue of shared sentences ---------------------------------------------------
+
+PACKAGE = Path(messages.__file__).parent
+
+
+def keys_asked_in(source: Path) -> set[str]:
+    """The keys of every `say("key", ...)` call written in `source`."""
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "say"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
+
+
+def placeholders(sentence: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(sentence) if name}
+
+
+def test_every_shared_sentence_is_written_in_both_languages_with_the_same_blanks():
+    """It has each catalogue sentence in English and French, both with the same {blanks}."""
+    for key, sentences in messages.MESSAGES.items():
+        assert set(sentences) == {"en", "fr"}, key
+        assert placeholders(sentences["en"]) == placeholders(sentences["fr"]), key
+
+
+def test_every_sentence_the_package_asks_for_is_in_the_catalogue():
+    """It finds, for every `say("key")` written in the package, that key in the catalogue."""
+    asked = set().union(*(keys_asked_in(source) for source in PACKAGE.rglob("*.py")))
+    assert asked, "no say() call found: the search itself is broken"
+    assert asked - set(messages.MESSAGES) == set()

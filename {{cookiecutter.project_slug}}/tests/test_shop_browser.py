@@ -1,3 +1,4 @@
+{%- set fr = cookiecutter.language == "fr" -%}
 """The shop window in a real browser: headless Chromium orders a dish from `streamlit run`.
 
 Chromium and its driver come from the distribution's packages (Debian: `apt-get install
@@ -14,9 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from {{ cookiecutter.package_name }}.cli import shop_command
 from {{ cookiecutter.package_name }}.menu import DISH_UNIT, example_order, ingredients
-from {{ cookiecutter.package_name }}.messages import say
+from {{ cookiecutter.package_name }}.processes import shop_command
 
 from .conftest import free_port, skip_or_fail
 
@@ -35,6 +35,7 @@ CHROMIUM_FLAGS = [
     "--window-size=1280,1400",
 ]
 WAIT_SECONDS = 60
+SEND_BUTTON = "{{ 'Envoyer la commande en cuisine' if fr else 'Send the order to the kitchen' }}"
 PROJECT = Path(__file__).resolve().parent.parent
 
 
@@ -130,7 +131,7 @@ def test_order_in_a_real_browser_shows_the_kitchen_dish(
 
     wait = WebDriverWait(browser, WAIT_SECONDS)
     browser.get(shop_url)
-    send = (By.XPATH, f"//button[normalize-space()={say('order_button')!r}]")
+    send = (By.XPATH, f"//button[normalize-space()={SEND_BUTTON!r}]")
     button = wait.until(shown.element_to_be_clickable(send))
 
     # Type a new value into the first number field, as a person would.

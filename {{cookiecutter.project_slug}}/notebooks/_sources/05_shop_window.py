@@ -31,8 +31,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from __PACKAGE__.cli import SHOP_PAGE
 from __PACKAGE__.menu import example_order, ingredients
+from __PACKAGE__.processes import SHOP_PAGE
 from __PACKAGE__.settings import get_settings
 from __PACKAGE__.shop.client import KitchenClient, KitchenError
 from __PACKAGE__.workshop import answer_given

@@ -1,8 +1,8 @@
 {%- set fr = cookiecutter.language == "fr" -%}
 """The menu: what an order holds (the model's inputs) and what a dish is (its prediction).
 
-The lab trains on these columns, the kitchen validates every order against them, and the shop
-window builds its form from them: each field's label, unit, range and help text is written here,
+The lab trains on these columns, the kitchen checks every order against them, and the shop
+window builds its form from them: each field's label, unit, range and help is written here,
 once. Change the menu here and the three parts follow.
 """
 
@@ -12,67 +12,79 @@ from typing import Annotated, Any, Literal, get_args
 
 import annotated_types
 from pydantic import {{ "BaseModel, BeforeValidator, ConfigDict, Field" if cookiecutter.use_case == "house_prices" else "BaseModel, ConfigDict, Field" }}
+
+
+def field(title: str, help: str, example: Any, unit: str = "", labels=None, **rules) -> Any:
+    """One field of an order: what people read about it, and the rules it must follow."""
+    extra = {"unit": unit} if unit else {"labels": labels} if labels else None
+    return Field(
+        title=title, description=help, examples=[example], json_schema_extra=extra, **rules
+    )
+
+
+# strict: "12" is not a number and true is not a number; forbid: no unknown fields;
+# allow_inf_nan=False: NaN and Infinity are refused.
+STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
 {% if cookiecutter.use_case == "crop_yield" %}
 SoilType = Literal["clay", "loam", "sandy", "silt"]
 SeedType = Literal["standard", "hybrid", "drought_tolerant"]
+{%- if fr %}
+SOILS = {"clay": "argile", "loam": "limon", "sandy": "sable", "silt": "limon fin"}
+SEEDS = {
+    "standard": "standard",
+    "hybrid": "hybride",
+    "drought_tolerant": "résistante à la sécheresse",
+}
+{%- else %}
+SOILS = {"clay": "clay", "loam": "loam", "sandy": "sandy", "silt": "silt"}
+SEEDS = {"standard": "standard", "hybrid": "hybrid", "drought_tolerant": "drought tolerant"}
+{%- endif %}
 
 
 class Order(BaseModel):
     """{{ "Les caractéristiques d'un champ, dont l'agriculteur veut connaître le rendement." if fr else "A field's details, for which the farmer wants the expected harvest." }}"""
 
-    # strict: "12" is not a number and true is not a number; forbid: no unknown fields;
-    # allow_inf_nan=False: NaN and Infinity are refused.
-    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+    model_config = STRICT
+
+{%- if fr %}
 
     soil_type: Annotated[
         SoilType,
-        Field(
-            title="{{ 'Type de sol' if fr else 'Soil type' }}",
-            description="{{ 'Texture dominante du sol du champ.' if fr else 'Main texture of the field soil.' }}",
-            examples=["loam"],
-        ),
+        field("Type de sol", "Texture dominante du sol.", "loam", labels=SOILS),
     ]
-    seed_type: Annotated[
-        SeedType,
-        Field(
-            title="{{ 'Type de semence' if fr else 'Seed type' }}",
-            description="{{ 'Variété semée : standard, hybride ou résistante à la sécheresse.' if fr else 'Variety sown: standard, hybrid or drought tolerant.' }}",
-            examples=["hybrid"],
-        ),
-    ]
+    seed_type: Annotated[SeedType, field("Semence", "Variété semée.", "hybrid", labels=SEEDS)]
     water_mm: Annotated[
         float,
-        Field(
-            ge=100,
-            le=1200,
-            title="{{ 'Eau reçue' if fr else 'Water' }}",
-            description="{{ 'Pluie et irrigation sur la saison.' if fr else 'Rain plus irrigation over the season.' }}",
-            examples=[600.0],
-            json_schema_extra={"unit": "mm"},
-        ),
+        field("Eau reçue", "Pluie et irrigation sur la saison.", 600.0, "mm", ge=100, le=1200),
     ]
     temperature_c: Annotated[
         float,
-        Field(
-            ge=5,
-            le=40,
-            title="{{ 'Température moyenne' if fr else 'Mean temperature' }}",
-            description="{{ 'Température moyenne pendant la saison de croissance.' if fr else 'Mean temperature over the growing season.' }}",
-            examples=[22.0],
-            json_schema_extra={"unit": "°C"},
-        ),
+        field("Température moyenne", "Pendant la saison de croissance.", 22.0, "°C", ge=5, le=40),
     ]
     fertilizer_kg_ha: Annotated[
         float,
-        Field(
-            ge=0,
-            le=300,
-            title="{{ 'Engrais' if fr else 'Fertiliser' }}",
-            description="{{ 'Azote apporté par hectare.' if fr else 'Nitrogen spread per hectare.' }}",
-            examples=[120.0],
-            json_schema_extra={"unit": "kg/ha"},
-        ),
+        field("Engrais", "Azote apporté par hectare.", 120.0, "kg/ha", ge=0, le=300),
     ]
+{%- else %}
+
+    soil_type: Annotated[
+        SoilType,
+        field("Soil type", "Main texture of the soil.", "loam", labels=SOILS),
+    ]
+    seed_type: Annotated[SeedType, field("Seed type", "Variety sown.", "hybrid", labels=SEEDS)]
+    water_mm: Annotated[
+        float,
+        field("Water", "Rain plus irrigation over the season.", 600.0, "mm", ge=100, le=1200),
+    ]
+    temperature_c: Annotated[
+        float,
+        field("Mean temperature", "Over the growing season.", 22.0, "°C", ge=5, le=40),
+    ]
+    fertilizer_kg_ha: Annotated[
+        float,
+        field("Fertiliser", "Nitrogen spread per hectare.", 120.0, "kg/ha", ge=0, le=300),
+    ]
+{%- endif %}
 
 
 TARGET = "yield_t_ha"
@@ -80,100 +92,89 @@ DISH_LABEL = "{{ 'Rendement attendu' if fr else 'Expected yield' }}"
 DISH_UNIT = "t/ha"
 {% else %}
 Neighbourhood = Literal["city_centre", "suburb", "countryside"]
+{%- if fr %}
+PLACES = {"city_centre": "centre-ville", "suburb": "banlieue", "countryside": "campagne"}
+{%- else %}
+PLACES = {"city_centre": "city centre", "suburb": "suburb", "countryside": "countryside"}
+{%- endif %}
 
 
-def whole_number(value):
-    """JSON may write 4 as 4.0, and JSON Schema calls that an integer: take it as 4.
-    Anything else (4.5, "4", true) is left for the strict check to refuse."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-# Written after a count's Field, so the range is checked on the int and shown in the docs.
-TAKE_4_0_AS_4 = BeforeValidator(whole_number)
+def whole_number(value: Any) -> Any:
+    """JSON may write 4 as 4.0 (JSON Schema calls it an integer too): take it as 4."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 class Order(BaseModel):
     """{{ "Les caractéristiques d'une maison, dont l'acheteur veut connaître le prix." if fr else "A house's details, for which the buyer wants the expected price." }}"""
 
-    # strict: "12" is not a number and true is not a number; forbid: no unknown fields;
-    # allow_inf_nan=False: NaN and Infinity are refused.
-    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+    model_config = STRICT
+
+{%- if fr %}
 
     area_m2: Annotated[
         float,
-        Field(
-            ge=20,
-            le=400,
-            title="{{ 'Surface habitable' if fr else 'Living area' }}",
-            description="{{ 'Surface habitable de la maison.' if fr else 'Floor area people live in.' }}",
-            examples=[95.0],
-            json_schema_extra={"unit": "m²"},
-        ),
+        field("Surface habitable", "De la maison.", 95.0, "m²", ge=20, le=400),
     ]
     rooms: Annotated[
         int,
-        Field(
-            ge=1,
-            le=12,
-            title="{{ 'Pièces' if fr else 'Rooms' }}",
-            description="{{ 'Nombre de pièces principales (sans cuisine ni salle de bain).' if fr else 'Main rooms, not counting kitchen and bathrooms.' }}",
-            examples=[4],
-        ),
-        TAKE_4_0_AS_4,
+        field("Pièces", "Sans cuisine ni salle de bain.", 4, ge=1, le=12),
+        BeforeValidator(whole_number),  # then the strict check refuses 4.5, "4", true
     ]
     year_built: Annotated[
         int,
-        Field(
-            ge=1900,
-            le=2025,
-            title="{{ 'Année de construction' if fr else 'Year built' }}",
-            description="{{ 'Année où la maison a été construite.' if fr else 'Year the house was built.' }}",
-            examples=[1990],
-        ),
-        TAKE_4_0_AS_4,
+        field("Année de construction", "Quand elle a été bâtie.", 1990, ge=1900, le=2025),
+        BeforeValidator(whole_number),  # then the strict check refuses 4.5, "4", true
     ]
     neighbourhood: Annotated[
         Neighbourhood,
-        Field(
-            title="{{ 'Quartier' if fr else 'Neighbourhood' }}",
-            description="{{ 'Centre-ville, banlieue ou campagne.' if fr else 'City centre, suburb or countryside.' }}",
-            examples=["suburb"],
-        ),
+        field("Quartier", "Où se trouve la maison.", "suburb", labels=PLACES),
     ]
-    has_garden: Annotated[
-        bool,
-        Field(
-            title="{{ 'Jardin' if fr else 'Garden' }}",
-            description="{{ 'La maison a-t-elle un jardin ?' if fr else 'Does the house have a garden?' }}",
-            examples=[True],
-        ),
+    has_garden: Annotated[bool, field("Jardin", "La maison a-t-elle un jardin ?", True)]
+{%- else %}
+
+    area_m2: Annotated[
+        float,
+        field("Living area", "Floor area people live in.", 95.0, "m²", ge=20, le=400),
     ]
+    rooms: Annotated[
+        int,
+        field("Rooms", "Not counting kitchen and bathrooms.", 4, ge=1, le=12),
+        BeforeValidator(whole_number),  # then the strict check refuses 4.5, "4", true
+    ]
+    year_built: Annotated[
+        int,
+        field("Year built", "When the house was built.", 1990, ge=1900, le=2025),
+        BeforeValidator(whole_number),  # then the strict check refuses 4.5, "4", true
+    ]
+    neighbourhood: Annotated[
+        Neighbourhood,
+        field("Neighbourhood", "Where the house stands.", "suburb", labels=PLACES),
+    ]
+    has_garden: Annotated[bool, field("Garden", "Does the house have a garden?", True)]
+{%- endif %}
 
 
 TARGET = "price_k_eur"
 DISH_LABEL = "{{ 'Prix attendu' if fr else 'Expected price' }}"
 DISH_UNIT = "k€"
 {% endif %}
-
+FEATURES = list(Order.model_fields)
 # A batch holds at most this many orders: a bigger one is refused (422), not queued.
 MAX_BATCH_ORDERS = 10_000
 
 
 class Dish(BaseModel):
-    """{{ "Ce que la cuisine renvoie : la prédiction, son unité et le modèle qui l'a préparée." if fr else "What the kitchen sends back: the prediction, its unit and the model that cooked it." }}"""
+    """{{ "Ce que la cuisine renvoie : la prédiction, son unité, le modèle qui l'a préparée." if fr else "What the kitchen sends back: the prediction, its unit, the model that cooked it." }}"""
 
     prediction: float = Field(description=DISH_LABEL)
     unit: str = Field(DISH_UNIT, description="{{ 'Unité de la prédiction.' if fr else 'Unit of the prediction.' }}")
-    model_version: str = Field(description="{{ 'Version du modèle enregistré qui a cuisiné.' if fr else 'Version of the registered model that cooked it.' }}")
+    model_version: str = Field(description="{{ 'Version du modèle qui l’a préparée.' if fr else 'Version of the model that cooked it.' }}")
 
 
 class OrderBatch(BaseModel):
-    """{{ "Plusieurs commandes à la fois : une ligne par champ ou par maison." if fr else "Many orders at once: one per field or house." }}"""
+    """{{ "Plusieurs commandes à la fois : une par champ ou par maison." if fr else "Many orders at once: one per field or house." }}"""
 
     model_config = ConfigDict(extra="forbid")
-
     orders: list[Order] = Field(min_length=1, max_length=MAX_BATCH_ORDERS)
 
 
@@ -193,45 +194,45 @@ class ModelCard(BaseModel):
     alias: str
     run_id: str
     metrics: dict[str, float]
-    trained_at: datetime = Field(description="When the lab's run that trained it started.")
-    loaded_at: datetime = Field(description="When this kitchen loaded it.")
-
-
-FEATURES = list(Order.model_fields)
+    trained_at: datetime = Field(description="{{ 'Début de la run du labo qui l’a entraîné.' if fr else 'When the lab run that trained it started.' }}")
+    loaded_at: datetime = Field(description="{{ 'Quand cette cuisine l’a chargé.' if fr else 'When this kitchen loaded it.' }}")
 
 
 @dataclass(frozen=True)
 class Ingredient:
-    """One field of the order, in plain terms, for forms, data generators and docs."""
+    """One field of the order in plain terms, for forms, data generators and docs."""
 
     name: str
     label: str
     help: str
-    kind: type
+    kind: type  # str (a choice), bool, int or float
     example: Any
     unit: str = ""
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] = ()
+    choice_labels: dict[str, str] | None = None  # each choice as people read it
 
 
 def ingredients() -> list[Ingredient]:
-    """Describe every field of `Order`, read from its pydantic definition."""
+    """Describe every field of `Order`, read from its definition above."""
     described = []
-    for name, field in Order.model_fields.items():
-        bounds = {type(rule): rule for rule in field.metadata}
-        choices = get_args(field.annotation)
+    for name, info in Order.model_fields.items():
+        rules = {type(rule): rule for rule in info.metadata}
+        shown = info.json_schema_extra or {}
+        choices = get_args(info.annotation)
         described.append(
             Ingredient(
                 name=name,
-                label=field.title or name,
-                help=field.description or "",
-                kind=str if choices else field.annotation,
-                example=field.examples[0],
-                unit=(field.json_schema_extra or {}).get("unit", ""),
-                minimum=getattr(bounds.get(annotated_types.Ge), "ge", None),
-                maximum=getattr(bounds.get(annotated_types.Le), "le", None),
+                label=info.title or name,
+                help=info.description or "",
+                kind=str if choices else info.annotation,
+                example=info.examples[0],
+                unit=shown.get("unit", ""),
+                minimum=getattr(rules.get(annotated_types.Ge), "ge", None),
+                maximum=getattr(rules.get(annotated_types.Le), "le", None),
                 choices=choices,
+                choice_labels=shown.get("labels"),
             )
         )
     return described
@@ -239,4 +240,4 @@ def ingredients() -> list[Ingredient]:
 
 def example_order() -> Order:
     """Return an order made of every field's example value."""
-    return Order(**{ingredient.name: ingredient.example for ingredient in ingredients()})
+    return Order(**{item.name: item.example for item in ingredients()})

@@ -54,18 +54,6 @@ MESSAGES = {
         "en": "The kitchen refused the order: {problems}",
         "fr": "La cuisine a refusé la commande : {problems}",
     },
-    "shop_title": {"en": "The shop window", "fr": "La vitrine"},
-    "shop_intro": {
-        "en": "Fill in the order and send it to the kitchen: the model registered as champion "
-        "in the lab cooks the prediction.",
-        "fr": "Remplissez la commande et envoyez-la à la cuisine : le modèle enregistré comme "
-        "champion au laboratoire prépare la prédiction.",
-    },
-    "order_button": {"en": "Send the order to the kitchen", "fr": "Envoyer la commande en cuisine"},
-    "cooked_by": {
-        "en": "Cooked by model version {version} (the lab's champion).",
-        "fr": "Préparé par la version {version} du modèle (le champion du laboratoire).",
-    },
     "check_passed": {
         "en": "✅ Self-check passed: {what}",
         "fr": "✅ Auto-vérification réussie : {what}",
@@ -118,186 +106,39 @@ MESSAGES = {
         "relancez la cellule.",
     },
     # --- The shop window ---
-    "shop_page_order": {"en": "Order", "fr": "Commander"},
-    "shop_page_what_if": {"en": "What if...?", "fr": "Et si... ?"},
-    "shop_page_model": {"en": "The model", "fr": "Le modèle"},
-    "shop_page_batch": {"en": "Batch order", "fr": "Commande groupée"},
-    "shop_kitchen_address": {
-        "en": "Orders go to the kitchen at {url} (setting KITCHEN_URL).",
-        "fr": "Les commandes partent vers la cuisine à {url} (réglage KITCHEN_URL).",
-    },
-    "shop_cooking": {"en": "The kitchen is cooking...", "fr": "La cuisine prépare..."},
-    "shop_order_too_big": {
+    "order_too_big": {
         "en": "The kitchen refused the order because it is too big. Send fewer rows at once.",
         "fr": "La cuisine a refusé la commande car elle est trop grosse. Envoyez moins de "
         "lignes à la fois.",
     },
-    "shop_what_if_title": {"en": "What if...?", "fr": "Et si... ?"},
-    "shop_what_if_intro": {
-        "en": "Choose one ingredient: the kitchen cooks the order again for values across its "
-        "whole range, the rest of the order staying as you set it, all in one batch.",
-        "fr": "Choisissez un ingrédient : la cuisine prépare à nouveau la commande pour des "
-        "valeurs sur toute son étendue, le reste de la commande restant tel que vous l'avez "
-        "réglé, le tout en un seul lot.",
+    "cli_did_not_start": {
+        "en": "The {name} did not start (see its messages above); all stopped.",
+        "fr": "La partie « {name} » n'a pas démarré (voir ses messages ci-dessus) ; tout est "
+        "arrêté.",
     },
-    "shop_what_if_choose": {"en": "Ingredient to vary", "fr": "Ingrédient à faire varier"},
-    "shop_what_if_rest": {
-        "en": "The rest of the order (it starts from the last order you sent):",
-        "fr": "Le reste de la commande (il part de la dernière commande envoyée) :",
+    "cli_part_stopped": {
+        "en": "The {name} stopped by itself; closing the others.",
+        "fr": "La partie « {name} » s'est arrêtée d'elle-même ; fermeture des autres.",
     },
-    "shop_what_if_button": {"en": "Draw the curve", "fr": "Tracer la courbe"},
-    "shop_what_if_range": {
-        "en": "Over {points} values, the dish goes from {low:,.2f} to {high:,.2f} {unit}.",
-        "fr": "Sur {points} valeurs, le plat va de {low:,.2f} à {high:,.2f} {unit}.",
+    "cli_closing": {
+        "en": "\nClosing the restaurant...",
+        "fr": "\nFermeture du restaurant...",
     },
-    "shop_model_title": {"en": "The model in the kitchen", "fr": "Le modèle en cuisine"},
-    "shop_model_version": {"en": "Version", "fr": "Version"},
-    "shop_model_alias": {"en": "Alias", "fr": "Alias"},
-    "shop_model_name": {
-        "en": "Registered model '{name}', trained in the lab's run {run_id} on {trained_at} "
-        "(UTC), loaded by the kitchen on {loaded_at} (UTC).",
-        "fr": "Modèle enregistré '{name}', entraîné dans la run {run_id} du laboratoire le "
-        "{trained_at} (UTC), chargé par la cuisine le {loaded_at} (UTC).",
+    "cli_closing_one": {
+        "en": "\nClosing the {name}...",
+        "fr": "\nFermeture de la partie « {name} »...",
     },
-    "shop_model_metrics": {
-        "en": "How well it did in the lab (on data kept aside for the test)",
-        "fr": "Ses résultats au laboratoire (sur des données mises de côté pour le test)",
+    "server_did_not_start": {
+        "en": "The {name} did not open within {seconds:g} s. Start it yourself in a terminal "
+        "to see why.",
+        "fr": "La partie « {name} » n'a pas ouvert en {seconds:g} s. Lancez-la vous-même dans "
+        "un terminal pour voir pourquoi.",
     },
-    "shop_metric_rmse": {
-        "en": "Root mean squared error, in {unit}: the typical size of a mistake, big mistakes "
-        "counting more. Lower is better.",
-        "fr": "Racine de l'erreur quadratique moyenne, en {unit} : la taille typique d'une "
-        "erreur, les grosses erreurs comptant davantage. Plus bas, c'est mieux.",
-    },
-    "shop_metric_mae": {
-        "en": "Mean absolute error, in {unit}: how far off a prediction is on average. Lower "
-        "is better.",
-        "fr": "Erreur absolue moyenne, en {unit} : l'écart moyen d'une prédiction. Plus bas, "
-        "c'est mieux.",
-    },
-    "shop_metric_r2": {
-        "en": "R²: the share of the variation the model explains (1 is perfect, 0 is no better "
-        "than always guessing the average).",
-        "fr": "R² : la part de la variation que le modèle explique (1 est parfait, 0 ne fait "
-        "pas mieux que de toujours donner la moyenne).",
-    },
-    "shop_importance_title": {
-        "en": "Which ingredients matter most",
-        "fr": "Les ingrédients qui comptent le plus",
-    },
-    "shop_importance_intro": {
-        "en": "The shop made up {orders} orders, then shuffled one ingredient at a time between "
-        "them and asked the kitchen again (one batch). A long bar means the dish changes a lot "
-        "when that ingredient is scrambled: the model relies on it.",
-        "fr": "La vitrine a inventé {orders} commandes, puis a mélangé un ingrédient à la fois "
-        "entre elles et a redemandé à la cuisine (un seul lot). Une longue barre veut dire que "
-        "le plat change beaucoup quand cet ingrédient est brouillé : le modèle s'appuie dessus.",
-    },
-    "shop_importance_ingredient": {"en": "Ingredient", "fr": "Ingrédient"},
-    "shop_importance_axis": {
-        "en": "Mean change of the dish ({unit})",
-        "fr": "Changement moyen du plat ({unit})",
-    },
-    "shop_batch_title": {"en": "Batch order", "fr": "Commande groupée"},
-    "shop_batch_intro": {
-        "en": "Upload a CSV file, one order per row, with these columns: {columns}. Up to "
-        "{limit:,} rows. Rows that do not follow the menu are listed with the reason; the "
-        "others are still cooked. Every row comes back in the results file.",
-        "fr": "Déposez un fichier CSV, une commande par ligne, avec ces colonnes : {columns}. "
-        "Jusqu'à {limit:,} lignes. Les lignes qui ne suivent pas le menu sont listées avec la "
-        "raison ; les autres sont tout de même préparées. Chaque ligne revient dans le fichier "
-        "de résultats.",
-    },
-    "shop_batch_example": {
-        "en": "Download an example file",
-        "fr": "Télécharger un fichier d'exemple",
-    },
-    "shop_batch_upload": {"en": "CSV file of orders", "fr": "Fichier CSV de commandes"},
-    "shop_batch_button": {"en": "Send the batch to the kitchen", "fr": "Envoyer le lot en cuisine"},
-    "shop_batch_no_file": {
-        "en": "Choose a CSV file first, then send it.",
-        "fr": "Choisissez d'abord un fichier CSV, puis envoyez-le.",
-    },
-    "shop_batch_too_big": {
-        "en": "This file is larger than {megabytes} MB, too big for a batch order. Split it "
-        "into smaller files.",
-        "fr": "Ce fichier dépasse {megabytes} Mo : trop gros pour une commande groupée. "
-        "Découpez-le en fichiers plus petits.",
-    },
-    "shop_batch_empty": {
-        "en": "This file is empty. Download the example file to see what a batch looks like.",
-        "fr": "Ce fichier est vide. Téléchargez le fichier d'exemple pour voir à quoi "
-        "ressemble un lot.",
-    },
-    "shop_batch_unreadable": {
-        "en": "This file cannot be read as CSV text (UTF-8, separated by commas). Save it as "
-        "CSV from your spreadsheet and try again.",
-        "fr": "Ce fichier ne se lit pas comme un texte CSV (UTF-8, séparé par des virgules). "
-        "Enregistrez-le au format CSV depuis votre tableur et réessayez.",
-    },
-    "shop_batch_wrong_columns": {
-        "en": "Columns missing from the file: {missing}. The first row must name these "
-        "columns: {expected}",
-        "fr": "Colonnes absentes du fichier : {missing}. La première ligne doit nommer ces "
-        "colonnes : {expected}",
-    },
-    "shop_batch_no_rows": {
-        "en": "This file has the right columns but no order in it: add one row per order.",
-        "fr": "Ce fichier a les bonnes colonnes mais aucune commande : ajoutez une ligne par "
-        "commande.",
-    },
-    "shop_batch_too_many_rows": {
-        "en": "This file has {rows:,} orders; the kitchen takes at most {limit:,} in one batch. "
-        "Split it into smaller files.",
-        "fr": "Ce fichier contient {rows:,} commandes ; la cuisine en prend au plus {limit:,} "
-        "par lot. Découpez-le en fichiers plus petits.",
-    },
-    "shop_batch_done": {
-        "en": "{predicted:,} orders from {name} cooked.",
-        "fr": "{predicted:,} commandes de {name} préparées.",
-    },
-    "shop_batch_none_valid": {
-        "en": "No row of this file follows the menu, so nothing was sent to the kitchen. The "
-        "reasons are listed below.",
-        "fr": "Aucune ligne de ce fichier ne suit le menu : rien n'a été envoyé en cuisine. Les "
-        "raisons sont listées ci-dessous.",
-    },
-    "shop_batch_refused": {
-        "en": "{refused:,} rows do not follow the menu and were not cooked:",
-        "fr": "{refused:,} lignes ne suivent pas le menu et n'ont pas été préparées :",
-    },
-    "shop_batch_extra_columns": {
-        "en": "Columns not on the menu, kept unchanged in the results: {columns}",
-        "fr": "Colonnes hors menu, gardées telles quelles dans les résultats : {columns}",
-    },
-    "shop_batch_download": {
-        "en": "Download the results (CSV)",
-        "fr": "Télécharger les résultats (CSV)",
-    },
-    "shop_batch_row": {"en": "Row", "fr": "Ligne"},
-    "shop_batch_reason": {"en": "Reason", "fr": "Raison"},
-    "shop_cell_empty": {"en": "empty", "fr": "vide"},
-    "shop_cell_not_number": {"en": "not a number", "fr": "pas un nombre"},
-    "shop_cell_not_whole": {"en": "not a whole number", "fr": "pas un nombre entier"},
-    "shop_cell_not_yes_no": {
-        "en": "not a yes/no value (true or false)",
-        "fr": "pas une valeur oui/non (true ou false)",
-    },
-    "shop_cell_too_small": {"en": "must be at least {limit}", "fr": "doit valoir au moins {limit}"},
-    "shop_cell_too_big": {"en": "must be at most {limit}", "fr": "doit valoir au plus {limit}"},
-    "shop_cell_not_a_choice": {"en": "must be {choices}", "fr": "doit être {choices}"},
-    "shop_cell_not_finite": {"en": "must be a finite number", "fr": "doit être un nombre fini"},
     # --- The lab's notebooks ---
     "nb_training_champion": {
         "en": "The registry has no champion yet (notebook 03 makes one): training a quick one now.",
         "fr": "Le registre n'a pas encore de champion (le notebook 03 en crée un) : "
         "entraînement d'un modèle rapide.",
-    },
-    "nb_server_did_not_start": {
-        "en": "The {name} did not open within {seconds:g} s. Start it yourself in a terminal "
-        "to see why.",
-        "fr": "La partie « {name} » n'a pas ouvert en {seconds:g} s. Lancez-la vous-même dans "
-        "un terminal pour voir pourquoi.",
     },
     "compare_missing": {
         "en": "no run named 'compare-formulas' is in the lab book yet.",
@@ -638,30 +479,47 @@ MESSAGES = {
         "en": "Checkpoint {part}: bringing the project to the end of part {part} ({name}).",
         "fr": "Point d'étape {part} : le projet est amené à la fin de la partie {part} ({name}).",
     },
-    "checkpoint_no_reference": {
-        "en": "The reference copies are missing ({folder}), so nothing was changed. Bake the "
-        "project again, or ask the teacher for its .workshop folder.",
-        "fr": "Les copies de référence manquent ({folder}) : rien n'a été modifié. Générez à "
-        "nouveau le projet, ou demandez son dossier .workshop à l'enseignant.",
+    "checkpoint_no_git": {
+        "en": "The checkpoint reads the workshop's files from the project's first git commit (the "
+        "one the bake made), but {reason}. Nothing was changed. Ask the teacher, or bake the "
+        "project again in a new folder (with git installed) and copy your own files into it.",
+        "fr": "Le point d'étape lit les fichiers de l'atelier dans le premier commit git du projet "
+        "(celui de sa génération), mais {reason}. Rien n'a été modifié. Demandez à l'enseignant, "
+        "ou générez à nouveau le projet dans un nouveau dossier (avec git installé) et copiez-y "
+        "vos propres fichiers.",
+    },
+    "checkpoint_git_missing": {
+        "en": "git is not installed on this machine",
+        "fr": "git n'est pas installé sur cette machine",
+    },
+    "checkpoint_no_first_commit": {
+        "en": "this folder is not a git repository of its own with a first commit",
+        "fr": "ce dossier n'est pas un dépôt git à lui seul avec un premier commit",
+    },
+    "checkpoint_no_solutions": {
+        "en": "The solved notebook {path} is missing, so nothing was changed. Ask the teacher for "
+        "the project's .workshop folder.",
+        "fr": "Le notebook résolu {path} manque : rien n'a été modifié. Demandez à l'enseignant "
+        "le dossier .workshop du projet.",
     },
     "checkpoint_backed_up": {
-        "en": "{count} file(s) of yours differed from the reference: your versions are kept in "
+        "en": "{count} file(s) of yours differed from the workshop's: your versions are kept in "
         "{folder}",
-        "fr": "{count} fichier(s) à vous différaient de la référence : vos versions sont "
+        "fr": "{count} fichier(s) à vous différaient de ceux de l'atelier : vos versions sont "
         "gardées dans {folder}",
     },
     "checkpoint_nothing_backed_up": {
-        "en": "None of your files differed from the reference: nothing to back up.",
-        "fr": "Aucun de vos fichiers ne différait de la référence : rien à sauvegarder.",
+        "en": "None of your files differed from the workshop's: nothing to back up.",
+        "fr": "Aucun de vos fichiers ne différait de ceux de l'atelier : rien à sauvegarder.",
     },
     "checkpoint_restored": {
-        "en": "{count} file(s) put back to the reference version (files you added are left alone).",
-        "fr": "{count} fichier(s) remis à la version de référence (les fichiers que vous avez "
+        "en": "{count} file(s) put back as the workshop has them (files you added are left alone).",
+        "fr": "{count} fichier(s) remis dans la version de l'atelier (les fichiers que vous avez "
         "ajoutés ne sont pas touchés).",
     },
     "checkpoint_nothing_restored": {
-        "en": "Every file already matched the reference.",
-        "fr": "Chaque fichier correspondait déjà à la référence.",
+        "en": "Every file already matched the workshop's.",
+        "fr": "Chaque fichier correspondait déjà à celui de l'atelier.",
     },
     "checkpoint_training": {
         "en": "The lab has no champion yet: training one now (about a minute)...",

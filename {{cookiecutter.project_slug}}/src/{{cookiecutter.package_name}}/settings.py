@@ -52,11 +52,9 @@ class Settings(BaseSettings):
     experiment_name: str = Field("{{ cookiecutter.package_name }}", description="The lab's experiment.")
     model_name: str = Field("{{ cookiecutter.package_name }}", description="Registered model name.")
     champion_alias: str = Field("champion", description="Alias of the model the kitchen serves.")
-    lab_host: str = "127.0.0.1"
     lab_port: int = Field(5000, ge=1, le=65535)
 
     # The kitchen (FastAPI)
-    kitchen_host: str = "127.0.0.1"
     kitchen_port: int = Field(8000, ge=1, le=65535)
     max_body_bytes: int = Field(64_000, gt=0, description="Larger requests are refused (413).")
     champion_poll_seconds: float = Field(
@@ -64,7 +62,6 @@ class Settings(BaseSettings):
     )
 
     # The shop window (Streamlit)
-    shop_host: str = "127.0.0.1"
     shop_port: int = Field(8501, ge=1, le=65535)
     kitchen_url: str = Field(
         "http://127.0.0.1:8000", description="Where the shop window sends its orders."

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import mlflow
 from mlflow import MlflowClient
-from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 
 from {{ cookiecutter.package_name }}.settings import Settings
@@ -31,10 +30,6 @@ class Champion:
     trained_at: datetime  # when the lab's run that trained it started
 
 
-def client_for(settings: Settings) -> MlflowClient:
-    return MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
-
-
 def model_uri(settings: Settings, version: str | None = None) -> str:
     """Return `models:/name@champion`, or `models:/name/3` for one fixed version."""
     if version is not None:
@@ -44,18 +39,14 @@ def model_uri(settings: Settings, version: str | None = None) -> str:
 
 def find_champion(settings: Settings) -> Champion | None:
     """Return the current champion, or None when no model holds the alias yet."""
-    client = client_for(settings)
+    client = MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
     try:
         version = client.get_model_version_by_alias(settings.model_name, settings.champion_alias)
     except MlflowException as error:
         if error.error_code in ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"):
-            return None
+            return None  # no such model, or no version holds the alias
         raise
-    return describe(settings, version)
-
-
-def describe(settings: Settings, version: ModelVersion) -> Champion:
-    run = client_for(settings).get_run(version.run_id)
+    run = client.get_run(version.run_id)
     return Champion(
         name=version.name,
         version=str(version.version),
@@ -72,28 +63,21 @@ def promote_if_better(settings: Settings, version: str, score: float) -> bool:
     Otherwise it becomes the `challenger`. Aliases move; version numbers never change, so the
     kitchen that serves `@champion` needs no new code when a better model arrives.
     """
-    client = client_for(settings)
     champion = find_champion(settings)
     beats_champion = champion is None or score < champion.metrics.get(SCORE, float("inf"))
     alias = settings.champion_alias if beats_champion else CHALLENGER
+    client = MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
     client.set_registered_model_alias(settings.model_name, alias, version)
     return beats_champion
 
 
-def download_model(
-    settings: Settings, version: str | None = None, destination: Path | None = None
-) -> Path:
-    """Copy one model version's files (by default the champion's) to a local folder."""
-    client = client_for(settings)
-    if version is None:
-        champion = client.get_model_version_by_alias(settings.model_name, settings.champion_alias)
-        version = champion.version
+def download_model(settings: Settings, version: str, destination: Path) -> Path:
+    """Copy the files of one model version into the folder `destination`."""
+    client = MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
     # Ask this lab's registry where the files are: a `models:/` URI would be looked up in
     # whichever registry MLflow was last pointed at, which may be another lab.
-    files = client.get_model_version_download_uri(settings.model_name, str(version))
+    files = client.get_model_version_download_uri(settings.model_name, version)
     local = mlflow.artifacts.download_artifacts(
-        artifact_uri=files,
-        dst_path=str(destination) if destination else None,
-        tracking_uri=settings.mlflow_tracking_uri,
+        artifact_uri=files, dst_path=str(destination), tracking_uri=settings.mlflow_tracking_uri
     )
     return Path(local)

@@ -6,10 +6,10 @@ model itself come out, all recorded so that the best formula can be found again 
 
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from importlib import metadata
 
 import mlflow
-import numpy as np
 import skops.io
 from mlflow.models import infer_signature
 from sklearn.compose import ColumnTransformer
@@ -23,15 +23,9 @@ from {{ cookiecutter.package_name }}.lab.registry import promote_if_better
 from {{ cookiecutter.package_name }}.menu import ingredients
 from {{ cookiecutter.package_name }}.settings import Settings
 
-# Written out so that MLflow does not have to guess them (guessing is slow); `~=` allows bug fixes.
-PIP_REQUIREMENTS = [
-    f"{package}~={version}"
-    for package, version in (
-        ("scikit-learn", __import__("sklearn").__version__),
-        ("skops", skops.__version__),
-        ("numpy", np.__version__),
-    )
-]
+# Written out, so that MLflow need not guess them (guessing is slow); `~=` allows bug fixes.
+SERVING_PACKAGES = ("scikit-learn", "skops", "numpy")
+PIP_REQUIREMENTS = [f"{name}~={metadata.version(name)}" for name in SERVING_PACKAGES]
 
 
 @dataclass(frozen=True)
@@ -58,11 +52,9 @@ def build_pipeline(recipe: Recipe) -> Pipeline:
     """Categories become 0/1 columns; numbers go straight to gradient-boosted trees."""
     categories = [item.name for item in ingredients() if item.choices]
     numbers = [item.name for item in ingredients() if not item.choices]
+    one_hot = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
     prepare = ColumnTransformer(
-        [
-            ("categories", OneHotEncoder(handle_unknown="ignore", sparse_output=False), categories),
-            ("numbers", "passthrough", numbers),
-        ]
+        [("categories", one_hot, categories), ("numbers", "passthrough", numbers)]
     )
     model = HistGradientBoostingRegressor(
         learning_rate=recipe.learning_rate,
@@ -80,14 +72,6 @@ def evaluate(pipeline: Pipeline, features, target) -> dict[str, float]:
         "mae": float(mean_absolute_error(target, predicted)),
         "r2": float(r2_score(target, predicted)),
     }
-
-
-def describe_columns(features, predictions):
-    """Return the model's signature: the name and type of each input and output column."""
-    with warnings.catch_warnings():
-        # MLflow warns that integer columns cannot hold missing values: the menu forbids them.
-        warnings.filterwarnings("ignore", message=".*integer column", category=UserWarning)
-        return infer_signature(features, predictions)
 
 
 def open_lab_book(settings: Settings) -> None:
@@ -108,17 +92,20 @@ def train(settings: Settings, recipe: Recipe = Recipe()) -> TrainingResult:
     table = make_dataset(recipe.rows, recipe.seed)
     train_x, test_x, train_y, test_y = split(table, seed=recipe.seed)
     with mlflow.start_run() as run:
-        mlflow.log_params(vars(recipe))
+        mlflow.log_params(asdict(recipe))
         pipeline = build_pipeline(recipe).fit(train_x, train_y)
         metrics = evaluate(pipeline, test_x, test_y)
         mlflow.log_metrics(metrics)
+        # MLflow warns that integer columns cannot hold missing values: the menu forbids them.
+        with warnings.catch_warnings(action="ignore", category=UserWarning):
+            signature = infer_signature(test_x, pipeline.predict(test_x))
         model_info = mlflow.sklearn.log_model(
             pipeline,
             name="model",
             serialization_format="skops",
             # The types this model is made of; the kitchen still checks them against its own list.
             skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps(pipeline)),
-            signature=describe_columns(test_x, pipeline.predict(test_x)),
+            signature=signature,  # the name and type of each input and output column
             input_example=test_x.head(3),
             pip_requirements=PIP_REQUIREMENTS,
             registered_model_name=settings.model_name,

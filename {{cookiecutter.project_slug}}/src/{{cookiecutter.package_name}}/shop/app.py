@@ -1,3 +1,4 @@
+{%- set fr = cookiecutter.language == "fr" -%}
 """The shop window: where a person orders a prediction and sees how the model behaves.
 
 Run it with `{{ cookiecutter.package_name }} shop` (which calls `streamlit run` on this file). This
@@ -9,28 +10,28 @@ from pathlib import Path
 
 import streamlit as st
 
-from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.settings import get_settings
 
 # Not called `pages/`: Streamlit would also serve a folder of that name by itself, page by page,
 # without this file's navigation.
 PAGES = Path(__file__).parent / "screens"
 
-st.set_page_config(page_title=say("shop_title"), page_icon="🍽️", layout="wide")
-page = st.navigation(
-    [
-        st.Page(
-            PAGES / "order.py",
-            title=say("shop_page_order"),
-            icon=":material/restaurant:",
-            default=True,
-        ),
-        st.Page(PAGES / "what_if.py", title=say("shop_page_what_if"), icon=":material/show_chart:"),
-        st.Page(PAGES / "model.py", title=say("shop_page_model"), icon=":material/insights:"),
-        st.Page(PAGES / "batch.py", title=say("shop_page_batch"), icon=":material/upload_file:"),
-    ],
-    position="top",
+st.set_page_config(page_title="{{ 'La vitrine' if fr else 'The shop window' }}", page_icon="🍽️", layout="wide")
+order = st.Page(
+    PAGES / "order.py",
+    title="{{ 'Commander' if fr else 'Order' }}",
+    icon=":material/restaurant:",
+    default=True,
 )
-page.run()
+what_if = st.Page(PAGES / "what_if.py", title="{{ 'Et si... ?' if fr else 'What if...?' }}", icon=":material/show_chart:")
+model = st.Page(PAGES / "model.py", title="{{ 'Le modèle' if fr else 'The model' }}", icon=":material/insights:")
+batch = st.Page(PAGES / "batch.py", title="{{ 'Commande groupée' if fr else 'Batch order' }}", icon=":material/upload_file:")
+st.navigation([order, what_if, model, batch], position="top").run()
+
 st.divider()
-st.caption(say("shop_kitchen_address", url=get_settings().kitchen_url))
+kitchen_url = get_settings().kitchen_url
+{% if fr -%}
+st.caption(f"Les commandes partent vers la cuisine à {kitchen_url} (réglage KITCHEN_URL).")
+{%- else -%}
+st.caption(f"Orders go to the kitchen at {kitchen_url} (setting KITCHEN_URL).")
+{%- endif %}

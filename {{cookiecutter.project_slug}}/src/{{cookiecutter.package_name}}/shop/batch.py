@@ -1,40 +1,70 @@
-"""A batch order from a CSV file: read it, check every row against the menu, write the results.
+{%- set fr = cookiecutter.language == "fr" -%}
+"""A batch order from a CSV file: read it, let the menu judge every row, write the results.
 
 Nothing here talks to the kitchen or draws on the page: these are plain functions, so each rule
 ("a missing column refuses the whole file", "a bad row is listed, the others still go") is easy
-to read and to test. Every uploaded row comes back in the results, predicted or with a reason.
+to read and to test. The menu's `Order` judges every row, as the kitchen judges an order: this
+file only reads the text of the cells. Every uploaded row comes back in the results.
 """
 
 import io
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
-from pydantic import ValidationError
 
-from {{ cookiecutter.package_name }}.menu import (
-    FEATURES,
-    MAX_BATCH_ORDERS,
-    TARGET,
-    Ingredient,
-    Order,
-    ingredients,
-)
-from {{ cookiecutter.package_name }}.messages import say
+from {{ cookiecutter.package_name }}.menu import FEATURES, MAX_BATCH_ORDERS, TARGET, ingredients
+from {{ cookiecutter.package_name }}.messages import number
+from {{ cookiecutter.package_name }}.shop.form import RULES_IN_WORDS, judge, label_of
 
 MAX_UPLOAD_MB = 5  # 10,000 rows weigh well under 1 MB: anything bigger is not a batch order
 MODEL_COLUMN = "model_version"
 PROBLEM_COLUMN = "problem"
-# Words a spreadsheet may use for yes and no (compared in lower case).
-YES = {"true", "1", "yes", "y", "oui", "vrai"}
-NO = {"false", "0", "no", "n", "non", "faux"}
+# The menu reads true/false, yes/no, y/n, on/off and 1/0, in any case; French sheets say these.
+FRENCH_YES_NO = {"oui": "yes", "non": "no", "vrai": "true", "faux": "false"}
+# The menu reads text as Python does, where 6_00 is 600 (the underscore groups digits). No
+# spreadsheet writes a number so: such a cell is refused as not a number.
+DIGITS_WITH_UNDERSCORE = re.compile(r"\d_\d")
+
+# Why a whole file is refused, in words.
+{% if fr -%}
+TOO_BIG = "Ce fichier dépasse {megabytes} Mo : trop gros pour une commande groupée. Découpez-le."
+EMPTY = "Ce fichier est vide. Téléchargez le fichier d'exemple pour voir à quoi ressemble un lot."
+UNREADABLE = (
+    "Ce fichier ne se lit pas comme un texte CSV (UTF-8, séparé par des virgules). "
+    "Enregistrez-le au format CSV depuis votre tableur et réessayez."
+)
+MISSING_COLUMNS = (
+    "Colonnes absentes du fichier : {missing}. La première ligne doit nommer ces colonnes : "
+    "{expected}"
+)
+NO_ROWS = "Ce fichier a les bonnes colonnes mais aucune commande : ajoutez une ligne par commande."
+TOO_MANY_ROWS = (
+    "Ce fichier contient {rows} commandes ; la cuisine en prend au plus {limit} par lot. "
+    "Découpez-le en fichiers plus petits."
+)
+ROW, REASON = "Ligne", "Raison"
+{%- else -%}
+TOO_BIG = "This file is larger than {megabytes} MB, too big for a batch order: split it."
+EMPTY = "This file is empty. Download the example file to see what a batch looks like."
+UNREADABLE = (
+    "This file cannot be read as CSV text (UTF-8, separated by commas). Save it as CSV from "
+    "your spreadsheet and try again."
+)
+MISSING_COLUMNS = (
+    "Columns missing from the file: {missing}. The first row must name these columns: {expected}"
+)
+NO_ROWS = "This file has the right columns but no order in it: add one row per order."
+TOO_MANY_ROWS = (
+    "This file has {rows} orders; the kitchen takes at most {limit} in one batch. Split it into "
+    "smaller files."
+)
+ROW, REASON = "Row", "Reason"
+{%- endif %}
 
 
 class UploadRefused(Exception):
     """The whole file cannot be used; str() says why and what to do, in words."""
-
-
-class CellProblem(ValueError):
-    """One cell cannot be read as its ingredient's type; str() says why."""
 
 
 @dataclass
@@ -55,15 +85,15 @@ def row_number(position: int) -> int:
 def read_table(data: bytes) -> pd.DataFrame:
     """Read CSV bytes as a table of text (no guessing of types: the menu decides them)."""
     if len(data) > MAX_UPLOAD_MB * 1_000_000:
-        raise UploadRefused(say("shop_batch_too_big", megabytes=MAX_UPLOAD_MB))
+        raise UploadRefused(TOO_BIG.format(megabytes=MAX_UPLOAD_MB))
     if not data.strip():
-        raise UploadRefused(say("shop_batch_empty"))
+        raise UploadRefused(EMPTY)
     try:
         table = pd.read_csv(
             io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
         )
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as unreadable:
-        raise UploadRefused(say("shop_batch_unreadable")) from unreadable
+        raise UploadRefused(UNREADABLE) from unreadable
     table.columns = [str(name).strip() for name in table.columns]
     return table
 
@@ -73,67 +103,32 @@ def check_columns(table: pd.DataFrame) -> None:
     missing = [name for name in FEATURES if name not in table.columns]
     if missing:
         raise UploadRefused(
-            say("shop_batch_wrong_columns", missing=", ".join(missing), expected=",".join(FEATURES))
+            MISSING_COLUMNS.format(missing=", ".join(missing), expected=",".join(FEATURES))
         )
     if table.empty:
-        raise UploadRefused(say("shop_batch_no_rows"))
+        raise UploadRefused(NO_ROWS)
     if len(table) > MAX_BATCH_ORDERS:
-        raise UploadRefused(
-            say("shop_batch_too_many_rows", rows=len(table), limit=MAX_BATCH_ORDERS)
-        )
+        rows, limit = number(len(table)), number(MAX_BATCH_ORDERS)
+        raise UploadRefused(TOO_MANY_ROWS.format(rows=rows, limit=limit))
 
 
-def convert(item: Ingredient, text: str):
-    """Turn one cell's text into the ingredient's type (the menu then checks its range)."""
-    text = text.strip()
-    if not text:
-        raise CellProblem(say("shop_cell_empty"))
-    if item.choices:
-        return text
-    if item.kind is bool:
-        if text.lower() in YES | NO:
-            return text.lower() in YES
-        raise CellProblem(say("shop_cell_not_yes_no"))
-    try:
-        return int(text) if item.kind is int else float(text)
-    except ValueError:
-        raise CellProblem(
-            say("shop_cell_not_whole" if item.kind is int else "shop_cell_not_number")
-        ) from None
-
-
-def explain(error: dict) -> str:
-    """One pydantic complaint about a field, said in the workshop's language."""
-    context = error.get("ctx", {})
-    rule = error["type"]
-    if rule == "greater_than_equal":
-        return say("shop_cell_too_small", limit=context["ge"])
-    if rule == "less_than_equal":
-        return say("shop_cell_too_big", limit=context["le"])
-    if rule == "literal_error":
-        return say("shop_cell_not_a_choice", choices=context.get("expected", ""))
-    if rule == "finite_number":
-        return say("shop_cell_not_finite")
-    return error["msg"]  # a rule this shop has no words for yet: pydantic's own sentence
-
-
-def check_row(row: dict) -> tuple[dict | None, str]:
-    """Return (order, "") for a row that follows the menu, or (None, the reasons)."""
-    values, reasons = {}, []
-    labels = {item.name: item.label for item in ingredients()}
-    for item in ingredients():
-        try:
-            values[item.name] = convert(item, row[item.name])
-        except CellProblem as problem:
-            reasons.append(f"{item.label}: {problem}")
-    if reasons:
-        return None, "; ".join(reasons)
-    try:
-        order = Order.model_validate(values)
-    except ValidationError as refused:
-        reasons = [f"{labels[error['loc'][0]]}: {explain(error)}" for error in refused.errors()]
-        return None, "; ".join(reasons)
-    return order.model_dump(), ""
+def check_row(row: dict[str, str]) -> tuple[dict | None, str]:
+    """Return (order, "") for a row of text cells that follows the menu, or (None, the reasons)."""
+    cells = {}
+    for name, text in row.items():
+        text = text.strip()
+        if text:  # a blank cell is left out: the menu then says the ingredient is missing
+            cells[name] = FRENCH_YES_NO.get(text.lower(), text)
+    order, problems = judge(cells, from_text=True)
+    for name, text in cells.items():
+        if DIGITS_WITH_UNDERSCORE.search(text):
+            order, problems[name] = None, RULES_IN_WORDS["float_parsing"]
+    reasons = [
+        f"{label_of(item)}{{ ' : ' if fr else ': ' }}{problems[item.name]}"
+        for item in ingredients()
+        if item.name in problems
+    ]
+    return order, "; ".join(reasons)
 
 
 def check_upload(data: bytes) -> CheckedUpload:
@@ -166,8 +161,8 @@ def refused_rows(upload: CheckedUpload) -> pd.DataFrame:
     """The refused rows, numbered as in a spreadsheet, with their reasons."""
     return pd.DataFrame(
         {
-            say("shop_batch_row"): [row_number(position) for position in upload.problems],
-            say("shop_batch_reason"): list(upload.problems.values()),
+            ROW: [row_number(position) for position in upload.problems],
+            REASON: list(upload.problems.values()),
         }
     )
 

@@ -1,7 +1,8 @@
 """The waiter: carries orders from the shop window to the kitchen over HTTP, and dishes back.
 
 The shop window never cooks and never imports the kitchen's code: like a waiter, it only knows
-the kitchen's address and the menu. Every failure becomes a sentence a customer can read.
+the kitchen's address and the menu. Every failure becomes a sentence a customer can read; the
+sentences live in `messages.py`, as the notebooks and `checkpoint` show them too.
 """
 
 import httpx
@@ -25,57 +26,53 @@ class KitchenClient:
 
     def predict(self, order: dict) -> Dish:
         """Send one order; return the dish, or raise KitchenError with the reason in words."""
-        response = self.call("POST", "/predict", json=order)
-        return self.read(response, Dish)
+        return self.read(self.call("POST", "/predict", json=order), Dish)
 
     def predict_batch(self, orders: list[dict]) -> DishBatch:
         """Send many orders in one call; the predictions come back in the same order."""
-        response = self.call("POST", "/predict/batch", json={"orders": orders})
-        return self.read(response, DishBatch)
+        return self.read(self.call("POST", "/predict/batch", json={"orders": orders}), DishBatch)
 
     def model_card(self) -> ModelCard:
         """Ask the kitchen which model is cooking, and how well it did in the lab."""
         return self.read(self.call("GET", "/model"), ModelCard)
-
-    def read(self, response: httpx.Response, shape: type[BaseModel]):
-        """Turn the kitchen's JSON answer into `shape`; an answer of another shape is trouble."""
-        try:
-            return shape.model_validate(response.json())
-        except (ValueError, ValidationError) as odd:  # not JSON, or not the expected fields
-            message = say("kitchen_trouble", self.language, status=response.status_code)
-            raise KitchenError(message) from odd
 
     def call(self, method: str, path: str, **request) -> httpx.Response:
         """Make one HTTP call; turn every way it can fail into a KitchenError."""
         try:
             response = self.http.request(method, path, **request)
         except httpx.TimeoutException as slow:
-            message = say("kitchen_slow", self.language, seconds=self.timeout_seconds)
-            raise KitchenError(message) from slow
+            raise self.error("kitchen_slow", seconds=self.timeout_seconds) from slow
         except httpx.HTTPError as closed:  # refused connection, unknown host, broken answer
-            raise KitchenError(say("kitchen_closed", self.language, url=self.base_url)) from closed
-        if response.status_code == 422:
-            raise KitchenError(
-                say("order_refused", self.language, problems=self.problems(response))
-            )
-        if response.status_code == 503:
-            reason = self.detail(response)
-            raise KitchenError(say("kitchen_not_ready", self.language, reason=reason))
+            raise self.error("kitchen_closed", url=self.base_url) from closed
+        if response.status_code == 422:  # the order does not follow the menu
+            raise self.error("order_refused", problems=self.problems(response))
+        if response.status_code == 503:  # open, but no champion to cook with
+            raise self.error("kitchen_not_ready", reason=self.detail(response))
         if response.status_code == 413:
-            raise KitchenError(say("shop_order_too_big", self.language))
+            raise self.error("order_too_big")
         if response.is_error:
-            raise KitchenError(say("kitchen_trouble", self.language, status=response.status_code))
+            raise self.error("kitchen_trouble", status=response.status_code)
         return response
+
+    def read(self, response: httpx.Response, shape: type[BaseModel]):
+        """Turn the kitchen's JSON answer into `shape`; an answer of another shape is trouble."""
+        try:
+            return shape.model_validate(response.json())
+        except (ValueError, ValidationError) as odd:  # not JSON, or not the expected fields
+            raise self.error("kitchen_trouble", status=response.status_code) from odd
+
+    def error(self, key: str, **values) -> KitchenError:
+        return KitchenError(say(key, self.language, **values))
 
     def problems(self, response: httpx.Response) -> str:
         """List the refused fields as 'field: rule; ...' (the kitchen never echoes values)."""
         detail = self.detail(response)
         if not isinstance(detail, list):
             return str(detail)
+        fields = [problem for problem in detail if isinstance(problem, dict)]
         return "; ".join(
             f"{problem.get('field', '').removeprefix('body.')}: {problem.get('rule', '')}"
-            for problem in detail
-            if isinstance(problem, dict)
+            for problem in fields
         )
 
     def detail(self, response: httpx.Response):

@@ -6,9 +6,8 @@ ingredient moves the dish most when it is scrambled?" (permutation importance). 
 costs exactly one batch call to the kitchen.
 """
 
-import random
-
-from {{ cookiecutter.package_name }}.menu import Ingredient, ingredients
+from {{ cookiecutter.package_name }}.data import make_dataset
+from {{ cookiecutter.package_name }}.menu import FEATURES, Ingredient, ingredients
 from {{ cookiecutter.package_name }}.shop.client import KitchenClient
 
 CURVE_POINTS = 50  # points on a what-if curve: smooth enough, and one small batch
@@ -22,12 +21,11 @@ def sweep_values(item: Ingredient) -> list:
         return list(item.choices)
     if item.kind is bool:
         return [False, True]
-    if item.kind is int:
-        low, high = int(item.minimum), int(item.maximum)
-        step = max(1, (high - low) // CURVE_POINTS)
-        return sorted({*range(low, high + 1, step), high})
     step = (item.maximum - item.minimum) / (CURVE_POINTS - 1)
-    return [round(item.minimum + step * index, 6) for index in range(CURVE_POINTS)]
+    values = [item.minimum + step * index for index in range(CURVE_POINTS)]
+    if item.kind is int:  # whole numbers only, each once
+        return sorted({round(value) for value in values})
+    return [round(value, 6) for value in values]
 
 
 def what_if(waiter: KitchenClient, rest: dict, item: Ingredient) -> tuple[list, list[float]]:
@@ -37,39 +35,26 @@ def what_if(waiter: KitchenClient, rest: dict, item: Ingredient) -> tuple[list, 
     return values, waiter.predict_batch(orders).predictions
 
 
-def random_value(item: Ingredient, dice: random.Random):
-    """A value for `item` drawn anywhere on the menu's range (or among its choices)."""
-    if item.choices:
-        return dice.choice(item.choices)
-    if item.kind is bool:
-        return dice.random() < 0.5
-    if item.kind is int:
-        return dice.randint(int(item.minimum), int(item.maximum))
-    return round(dice.uniform(item.minimum, item.maximum), 3)
-
-
 def sample_orders(count: int = SAMPLE_ORDERS, seed: int = SAMPLE_SEED) -> list[dict]:
-    """`count` made-up orders spread over the menu's ranges, the same for a given seed."""
-    dice = random.Random(seed)
-    return [{item.name: random_value(item, dice) for item in ingredients()} for _ in range(count)]
+    """`count` made-up orders from the lab's own dataset maker: the same for a given seed."""
+    return make_dataset(count, seed)[FEATURES].to_dict("records")
 
 
 def importances(waiter: KitchenClient) -> tuple[dict[str, float], str]:
     """How much each ingredient matters, and the version of the model that was asked.
 
-    Take sample orders, then for each ingredient make a copy where that ingredient's values are
-    shuffled between the orders (so it no longer matches the rest of its order). The more the
-    dishes change, the more the model relies on that ingredient. Everything goes in ONE batch:
-    the original orders first, then one shuffled copy per ingredient.
+    Take sample orders, then for each ingredient make a copy where each order gets the next
+    order's value of that ingredient (the orders are random, so that scrambles it as well as a
+    shuffle would). The more the dishes change, the more the model relies on that ingredient.
+    Everything goes in ONE batch: the original orders first, then one scrambled copy each.
     """
     originals = sample_orders()
-    dice = random.Random(SAMPLE_SEED)
     batch = list(originals)
     for item in ingredients():
-        shuffled = [order[item.name] for order in originals]
-        dice.shuffle(shuffled)
+        values = [order[item.name] for order in originals]
+        scrambled = values[1:] + values[:1]
         batch += [
-            {**order, item.name: value} for order, value in zip(originals, shuffled, strict=True)
+            {**order, item.name: value} for order, value in zip(originals, scrambled, strict=True)
         ]
     answer = waiter.predict_batch(batch)
     count = len(originals)

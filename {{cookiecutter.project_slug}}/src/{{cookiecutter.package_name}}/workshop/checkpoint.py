@@ -1,16 +1,18 @@
 """`{{ cookiecutter.package_name }} checkpoint N`: bring a stuck project to the end of part N.
 
 Part 1 is the lab (its notebooks and code, and a champion in the registry), part 2 the kitchen,
-part 3 the shop window; checkpoint N does parts 1 to N. The reference versions of the files live
-in `.workshop/reference/` (written when the project was baked: the instructor's notebooks and the
-package's own code). Before a file is overwritten, the learner's version is copied into
-`backups/checkpoint-N-<date>-<time>/` at the same relative path: nothing of theirs is lost, and
-files they added are never touched. Then the part is proven to work by running it for real.
+part 3 the shop window; checkpoint N does parts 1 to N. The files are put back as the bake wrote
+them, read from the project's first git commit (the bake made it). The one thing that commit
+cannot give is the solved notebooks of a student edition (it holds the learner's, with their
+exercises): the bake wrote those into `.workshop/solutions/`. Before a file is overwritten, the
+learner's version is copied into `backups/checkpoint-N-<date>-<time>/` at the same relative
+path: nothing of theirs is lost, and files they added are never touched. Then each part is
+proven to work by running it for real.
 """
 
-import filecmp
+import fnmatch
 import shutil
-import threading
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,20 +23,19 @@ from {{ cookiecutter.package_name }}.settings import Settings
 
 PACKAGE = "{{ cookiecutter.package_name }}"
 PROJECT = Path(package.__file__).resolve().parents[2]  # src/<package>/__init__.py -> project
-REFERENCE = Path(".workshop") / "reference"
 BACKUPS = Path("backups")
-LOOPBACK = "127.0.0.1"
+{%- if cookiecutter.edition == "student" %}
+# The solved notebooks: this edition's first commit holds the notebooks with exercises to do.
+SOLVED_NOTEBOOKS = Path(".workshop") / "solutions"
+{%- else %}
+SOLVED_NOTEBOOKS = None  # this edition's notebooks are the solved ones: git has them
+{%- endif %}
 
-# What each part restores, as patterns relative to the project (and to the reference folder).
+# What each part restores, as patterns of paths relative to the project.
 PARTS = {
-    1: [
-        f"src/{PACKAGE}/lab/**/*.py",
-        "notebooks/01_*.ipynb",
-        "notebooks/02_*.ipynb",
-        "notebooks/03_*.ipynb",
-    ],
-    2: [f"src/{PACKAGE}/kitchen/**/*.py", "notebooks/04_*.ipynb"],
-    3: [f"src/{PACKAGE}/shop/**/*.py", "notebooks/05_*.ipynb"],
+    1: [f"src/{PACKAGE}/lab/*.py", "notebooks/0[123]_*.ipynb"],
+    2: [f"src/{PACKAGE}/kitchen/*.py", "notebooks/04_*.ipynb"],
+    3: [f"src/{PACKAGE}/shop/*.py", "notebooks/05_*.ipynb"],
 }
 PART_NAMES = {1: "doctor_part_lab", 2: "doctor_part_kitchen", 3: "doctor_part_shop"}
 
@@ -52,31 +53,66 @@ class Restoration:
     restored: list[str] = field(default_factory=list)
 
 
-# --- Files -------------------------------------------------------------------------------------
+# --- Where the workshop's files come from: the bake's first commit -----------------------------
 
 
-def reference_files(project: Path, part: int) -> list[str]:
-    """The reference files of parts 1..`part`, as paths relative to the project."""
-    reference = project / REFERENCE
-    if not reference.is_dir():
-        raise CheckpointError(say("checkpoint_no_reference", folder=reference))
-    found = set()
-    for number in range(1, part + 1):
-        for pattern in PARTS[number]:
-            found.update(path.relative_to(reference).as_posix() for path in reference.glob(pattern))
-    return sorted(found)
+def git(project: Path, *arguments: str) -> bytes:
+    """Run git in `project`; return what it printed (CalledProcessError when it fails)."""
+    done = subprocess.run(["git", *arguments], cwd=project, capture_output=True, check=True)
+    return done.stdout
 
 
-def differs(mine: Path, reference: Path) -> bool:
-    return not mine.is_file() or not filecmp.cmp(mine, reference, shallow=False)
+def first_commit(project: Path) -> str:
+    """The commit the bake made: the first of the project's own repository."""
+    if shutil.which("git") is None:
+        raise CheckpointError(say("checkpoint_no_git", reason=say("checkpoint_git_missing")))
+    try:
+        top = Path(git(project, "rev-parse", "--show-toplevel").decode().strip())
+        roots = git(project, "rev-list", "--max-parents=0", "HEAD").decode().split()
+    except subprocess.CalledProcessError:
+        roots, top = [], None
+    if top is None or top.resolve() != project.resolve() or not roots:
+        raise CheckpointError(say("checkpoint_no_git", reason=say("checkpoint_no_first_commit")))
+    return roots[-1]  # the oldest, should a learner's history have joined another
+
+
+def workshop_files(project: Path, commit: str, part: int) -> list[str]:
+    """The files of parts 1..`part` in the first commit, as paths relative to the project."""
+    listed = git(project, "ls-tree", "-r", "-z", "--name-only", commit).decode().split("\0")
+    patterns = [pattern for number in range(1, part + 1) for pattern in PARTS[number]]
+    return sorted(
+        path for path in listed if any(fnmatch.fnmatch(path, pattern) for pattern in patterns)
+    )
+
+
+def workshop_version(project: Path, commit: str, relative: str) -> bytes:
+    """The file as the workshop wants it at the end of its part."""
+    if SOLVED_NOTEBOOKS is not None and relative.startswith("notebooks/"):
+        solved = project / SOLVED_NOTEBOOKS / Path(relative).name
+        if not solved.is_file():
+            raise CheckpointError(say("checkpoint_no_solutions", path=solved))
+        return solved.read_bytes()
+    return git(project, "show", f"{commit}:{relative}")
+
+
+# --- Putting the files back --------------------------------------------------------------------
 
 
 def restore(project: Path, part: int, stamp: str) -> Restoration:
-    """Back up every learner file that differs from the reference, then write the reference."""
+    """Back up every learner file that differs from the workshop's, then write the workshop's.
+
+    Every version is read before anything is written: a checkpoint that cannot finish reading
+    changes nothing.
+    """
+    commit = first_commit(project)
+    wanted = {
+        relative: workshop_version(project, commit, relative)
+        for relative in workshop_files(project, commit, part)
+    }
     result = Restoration(BACKUPS / f"checkpoint-{part}-{stamp}")
-    for relative in reference_files(project, part):
-        mine, reference = project / relative, project / REFERENCE / relative
-        if not differs(mine, reference):
+    for relative, content in wanted.items():
+        mine = project / relative
+        if mine.is_file() and mine.read_bytes() == content:
             continue
         if mine.exists():
             kept = project / result.backup_folder / relative
@@ -84,60 +120,20 @@ def restore(project: Path, part: int, stamp: str) -> Restoration:
             shutil.copy2(mine, kept)  # the learner's version first, before anything is replaced
             result.backed_up.append(relative)
         mine.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(reference, mine)
+        mine.write_bytes(content)
         result.restored.append(relative)
     return result
 
 
 # --- Proving each part works ------------------------------------------------------------------
+# The part's code is imported only here, after its files were put back: the restored code runs.
 
 
-def ensure_champion(settings: Settings) -> str:
-    """Return the champion's version, training one with the default recipe if there is none."""
-    from {{ cookiecutter.package_name }}.lab.registry import find_champion
-    from {{ cookiecutter.package_name }}.lab.train import Recipe, train
+def prove_lab(settings: Settings) -> str:
+    from {{ cookiecutter.package_name }}.lab.train import Recipe
+    from {{ cookiecutter.package_name }}.workshop.restaurant import ensure_champion
 
-    champion = find_champion(settings)
-    if champion is None:
-        print(say("checkpoint_training"), flush=True)
-        train(settings, Recipe())
-        champion = find_champion(settings)
-    return champion.version
-
-
-class BriefKitchen:
-    """The restored kitchen, served for a moment on a free port in this process, then closed."""
-
-    def __init__(self, settings: Settings, seconds: float = 60):
-        import uvicorn
-
-        # Imported only now, after the files were restored, so the restored code is what runs.
-        from {{ cookiecutter.package_name }}.kitchen.app import create_app
-        from {{ cookiecutter.package_name }}.workshop.restaurant import free_port
-
-        port = free_port()
-        self.url = f"http://{LOOPBACK}:{port}"
-        config = uvicorn.Config(create_app(settings), host=LOOPBACK, port=port, log_level="error")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.seconds = seconds
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + self.seconds
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                self.__exit__()
-                reason = say(
-                    "nb_server_did_not_start", name=say("doctor_part_kitchen"), seconds=self.seconds
-                )
-                raise CheckpointError(say("checkpoint_kitchen_failed", reason=reason))
-            time.sleep(0.1)
-        return self.url
-
-    def __exit__(self, *problem) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+    return ensure_champion(settings, Recipe(), say("checkpoint_training"))
 
 
 def prove_kitchen(settings: Settings, kitchen_url: str) -> None:
@@ -168,6 +164,14 @@ def prove_shop(settings: Settings, kitchen_url: str) -> str:
     return dish.model_version
 
 
+def brief_kitchen(settings: Settings):
+    """The restored kitchen, to be served for a moment in this process: `with` it."""
+    from {{ cookiecutter.package_name }}.kitchen.app import create_app
+    from {{ cookiecutter.package_name }}.processes import ServerThread
+
+    return ServerThread(create_app(settings), say("doctor_part_kitchen"), log_level="error")
+
+
 # --- The command -------------------------------------------------------------------------------
 
 
@@ -187,21 +191,25 @@ def report_files(result: Restoration, project: Path) -> None:
 
 def bring_to(settings: Settings, part: int, project: Path = PROJECT, stamp: str | None = None):
     """Restore parts 1..`part`, then prove each one works; return what was done to the files."""
+    from {{ cookiecutter.package_name }}.processes import ServerDidNotStart
+
     if part not in PARTS:
         raise CheckpointError(say("checkpoint_bad_part", given=part))
-    name = say(PART_NAMES[part])
-    print(say("checkpoint_title", part=part, name=name), flush=True)
+    print(say("checkpoint_title", part=part, name=say(PART_NAMES[part])), flush=True)
     result = restore(project, part, stamp or time.strftime("%Y%m%d-%H%M%S"))
     report_files(result, project)
-    version = ensure_champion(settings)
+    version = prove_lab(settings)
     print(say("checkpoint_lab_ok", version=version), flush=True)
     if part >= 2:
-        with BriefKitchen(settings) as kitchen_url:
-            prove_kitchen(settings, kitchen_url)
-            print(say("checkpoint_kitchen_ok", version=version), flush=True)
-            if part >= 3:
-                prove_shop(settings, kitchen_url)
-                print(say("checkpoint_shop_ok"), flush=True)
+        try:
+            with brief_kitchen(settings) as kitchen_url:
+                prove_kitchen(settings, kitchen_url)
+                print(say("checkpoint_kitchen_ok", version=version), flush=True)
+                if part >= 3:
+                    prove_shop(settings, kitchen_url)
+                    print(say("checkpoint_shop_ok"), flush=True)
+        except ServerDidNotStart as trouble:
+            raise CheckpointError(say("checkpoint_kitchen_failed", reason=trouble)) from None
         print(say("checkpoint_restart_note"))
     return result
 

@@ -293,7 +293,8 @@ def close_on_terminate(signal_number, frame) -> None:
 
 def open_class_server(settings: Settings, args) -> None:
     """Check everything, start the server, create the accounts, serve until Ctrl-C."""
-    from {{ cookiecutter.package_name }}.cli import Part, start, stop, wait_until_healthy
+    from {{ cookiecutter.package_name }}.processes import Server as Part
+    from {{ cookiecutter.package_name }}.processes import start, stop, wait_until_healthy
 
     database = check_database(settings)
     admin_password = check_admin_password(settings)

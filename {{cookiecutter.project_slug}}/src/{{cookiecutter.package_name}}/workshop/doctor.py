@@ -9,7 +9,6 @@ book answered.
 import importlib.metadata
 import importlib.util
 import os
-import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +17,11 @@ from urllib.parse import urlsplit
 import httpx
 
 from {{ cookiecutter.package_name }}.messages import say
+from {{ cookiecutter.package_name }}.processes import LOOPBACK, port_is_free
 from {{ cookiecutter.package_name }}.settings import Settings
 
 DISTRIBUTION = "{{ cookiecutter.project_slug }}"
 MINIMUM_PYTHON = ({{ cookiecutter.python_version.replace(".", ", ") }})
-LOOPBACK = "127.0.0.1"
 PATIENCE_SECONDS = 3  # how long a check waits for a server before calling it unreachable
 
 PASSED, WARNING, FAILED = "passed", "warning", "failed"
@@ -129,18 +128,6 @@ PART_NAMES = {
     "kitchen": "doctor_part_kitchen",
     "shop": "doctor_part_shop",
 }
-
-
-def port_is_free(port: int, host: str = LOOPBACK) -> bool:
-    """Could a server open this port now? Ask the system by trying to bind it."""
-    with socket.socket() as probe:
-        if os.name != "nt":  # as uvicorn does: a port only in TIME_WAIT still counts as free
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
-    return True
 
 
 def who_answers(port: int) -> str | None:

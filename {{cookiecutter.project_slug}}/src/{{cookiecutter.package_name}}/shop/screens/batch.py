@@ -1,23 +1,37 @@
+{%- set fr = cookiecutter.language == "fr" -%}
 """The batch page: upload a CSV of many orders, get every row back with its prediction."""
 
 import pandas as pd
 import streamlit as st
 
 from {{ cookiecutter.package_name }}.menu import FEATURES, MAX_BATCH_ORDERS
-from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.shop import batch
 from {{ cookiecutter.package_name }}.shop.client import KitchenError
 from {{ cookiecutter.package_name }}.shop.explain import sample_orders
-from {{ cookiecutter.package_name }}.shop.widgets import kitchen
+from {{ cookiecutter.package_name }}.shop.form import waiter
 
 # The last results stay in the session: clicking "download" reruns the page, and the
 # results must still be there without asking the kitchen again.
 RESULTS = "batch_results"
 
-st.title(say("shop_batch_title"))
-st.write(say("shop_batch_intro", columns=", ".join(FEATURES), limit=MAX_BATCH_ORDERS))
+st.title("{{ 'Commande groupée' if fr else 'Batch order' }}")
+columns = ", ".join(FEATURES)
+{% if fr -%}
+st.write(
+    f"Déposez un fichier CSV, une commande par ligne, avec ces colonnes : {columns}. Jusqu'à "
+    f"{MAX_BATCH_ORDERS:,} lignes. Les lignes qui ne suivent pas le menu sont listées avec la "
+    "raison ; les autres sont tout de même préparées. Chaque ligne revient dans le fichier de "
+    "résultats."
+)
+{%- else -%}
+st.write(
+    f"Upload a CSV file, one order per row, with these columns: {columns}. Up to "
+    f"{MAX_BATCH_ORDERS:,} rows. Rows that do not follow the menu are listed with the reason; "
+    "the others are still cooked. Every row comes back in the results file."
+)
+{%- endif %}
 st.download_button(
-    say("shop_batch_example"),
+    "{{ "Télécharger un fichier d'exemple" if fr else 'Download an example file' }}",
     batch.as_csv(pd.DataFrame(sample_orders(5))),
     file_name="example_orders.csv",
     mime="text/csv",
@@ -27,18 +41,21 @@ st.download_button(
 
 with st.form("batch"):
     uploaded = st.file_uploader(
-        say("shop_batch_upload"), type="csv", max_upload_size=batch.MAX_UPLOAD_MB, key="upload"
+        "{{ 'Fichier CSV de commandes' if fr else 'CSV file of orders' }}",
+        type="csv",
+        max_upload_size=batch.MAX_UPLOAD_MB,
+        key="upload",
     )
-    sent = st.form_submit_button(say("shop_batch_button"), type="primary")
+    sent = st.form_submit_button("{{ 'Envoyer le lot en cuisine' if fr else 'Send the batch to the kitchen' }}", type="primary")
 
 if sent and uploaded is None:
-    st.warning(say("shop_batch_no_file"))
+    st.warning("{{ "Choisissez d'abord un fichier CSV, puis envoyez-le." if fr else 'Choose a CSV file first, then send it.' }}")
 elif sent:
     try:
         upload = batch.check_upload(uploaded.getvalue())
         if upload.orders:
-            with st.spinner(say("shop_cooking")):
-                dishes = kitchen().predict_batch(list(upload.orders.values()))
+            with st.spinner("{{ 'La cuisine prépare le lot...' if fr else 'The kitchen is cooking the batch...' }}"):
+                dishes = waiter().predict_batch(list(upload.orders.values()))
             table = batch.results(upload, dishes.predictions, dishes.model_version)
         else:
             table = batch.results(upload, [], "")
@@ -52,17 +69,28 @@ if RESULTS in st.session_state:
     name, upload, table = st.session_state[RESULTS]
     predicted, refused = len(upload.orders), len(upload.problems)
     if predicted:
-        st.success(say("shop_batch_done", predicted=predicted, name=name))
+        st.success(f"{{ '{predicted:,} commandes de {name} préparées.' if fr else '{predicted:,} orders from {name} cooked.' }}")
     else:
-        st.error(say("shop_batch_none_valid"))
+        {% if fr -%}
+        st.error(
+            "Aucune ligne de ce fichier ne suit le menu : rien n'a été envoyé en cuisine. Les "
+            "raisons sont listées ci-dessous."
+        )
+        {%- else -%}
+        st.error(
+            "No row of this file follows the menu, so nothing was sent to the kitchen. The "
+            "reasons are listed below."
+        )
+        {%- endif %}
     if refused:
-        st.warning(say("shop_batch_refused", refused=refused))
+        st.warning(f"{{ "{refused:,} lignes ne suivent pas le menu et n'ont pas été préparées :" if fr else '{refused:,} rows do not follow the menu and were not cooked:' }}")
         st.dataframe(batch.refused_rows(upload), hide_index=True, key="refused")
     if upload.extra_columns:
-        st.info(say("shop_batch_extra_columns", columns=", ".join(upload.extra_columns)))
+        extra = ", ".join(upload.extra_columns)
+        st.info(f"{{ 'Colonnes hors menu, gardées telles quelles dans les résultats :' if fr else 'Columns not on the menu, kept unchanged in the results:' }} {extra}")
     st.dataframe(table, hide_index=True, key="results")
     st.download_button(
-        say("shop_batch_download"),
+        "{{ 'Télécharger les résultats (CSV)' if fr else 'Download the results (CSV)' }}",
         batch.as_csv(table),
         file_name=f"predictions_{name}",
         mime="text/csv",
