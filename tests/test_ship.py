@@ -214,6 +214,7 @@ def test_ci_workflow_passes_actionlint_and_its_schema(docker_projects):
         text = project.read(workflow)
         assert not re.search(r"secrets\.\w", text)  # no ${{ secrets.ANYTHING }}
         assert "ruff check" in text and "run.py test" in text
+        assert "deptry src" in text and ".venv/bin/mypy" in text
 
 
 def test_ci_tests_the_chosen_python_and_the_newest_with_uv_and_its_cache(docker_projects):
@@ -241,16 +242,17 @@ def yaml_of(project: Baked, name: str) -> dict:
 
 
 def test_dependabot_config_is_valid_and_covers_every_ecosystem(docker_projects, tmp_path):
-    """It asks Dependabot for weekly updates of the lock's packages, the workflow's actions and,
-    with Docker, the images; the file passes GitHub's published schema of it."""
-    plain = bake_into(tmp_path / "plain", {"docker": "no"})
+    """It asks Dependabot for weekly updates of the lock's packages, with the CI workflow its
+    actions, with Docker the images; the file passes GitHub's published schema of it."""
+    plain = bake_into(tmp_path / "plain", {"docker": "no", "ci_workflow": "no"})
     for project, docker in ((docker_projects[0], True), (plain, False)):
         name = ".github/dependabot.yml"
         checked = schema_check("dependabot", name, cwd=project.path)
         assert checked.returncode == 0, checked.stdout + checked.stderr
         updates = yaml_of(project, name)["updates"]
         ecosystems = {update["package-ecosystem"]: update for update in updates}
-        wanted = {"uv", "github-actions"} | ({"docker", "docker-compose"} if docker else set())
+        # The docker project has the CI workflow, the plain one neither workflow nor Docker.
+        wanted = {"uv", "github-actions", "docker", "docker-compose"} if docker else {"uv"}
         assert set(ecosystems) == wanted
         assert all(update["schedule"]["interval"] == "weekly" for update in updates)
         ignored = ecosystems["uv"]["ignore"]

@@ -52,6 +52,7 @@ class Batcher:
         """Return the predictions for `orders` and the version of the model that cooked them."""
         if len(orders) >= BIG_BATCH:
             model = self.slot.current
+            assert model is not None  # orders reach the kitchen only once a champion is loaded
             loop = asyncio.get_running_loop()
             predictions = await loop.run_in_executor(self.batch_cook, model.predict, orders)
             return predictions, model.champion.version
@@ -69,6 +70,7 @@ class Batcher:
                 tickets.append(self.waiting.get_nowait())
                 count += len(tickets[-1].orders)
             model = self.slot.current  # one model for the whole batch, even during a swap
+            assert model is not None  # orders reach the kitchen only once a champion is loaded
             orders = [order for ticket in tickets for order in ticket.orders]
             try:
                 predictions = await loop.run_in_executor(self.quick_cook, model.predict, orders)

@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,7 @@ class UntrustedModel(Exception):
 @dataclass(frozen=True)
 class LoadedModel:
     champion: Champion
-    pipeline: object
+    pipeline: Any  # a scikit-learn Pipeline (scikit-learn publishes no types)
     encoder: OrderEncoder | None  # the fast path, when it matches this pipeline exactly
     loaded_at: datetime
 

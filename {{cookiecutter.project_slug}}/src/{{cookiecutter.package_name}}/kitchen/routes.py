@@ -1,6 +1,7 @@
 """The kitchen's counter: one route per thing a customer (or a health check) can ask for."""
 
-from typing import Annotated
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -23,7 +24,7 @@ class FieldProblem(BaseModel):
     rule: str = Field(description="The rule it breaks.")
 
 
-def field_problems(errors: list[dict]) -> list[dict]:
+def field_problems(errors: Sequence[Mapping[str, Any]]) -> list[dict]:
     """Turn pydantic's errors into [{"field", "rule"}], leaving out the values that were sent."""
     return [
         {"field": ".".join(str(part) for part in error["loc"]) or "order", "rule": error["msg"]}
@@ -38,8 +39,10 @@ class RefusedOrder(BaseModel):
 
 
 # Every answer an order route can give besides 200, documented in the OpenAPI menu.
-NOT_READY = {503: {"model": Problem, "description": "No champion to cook with yet."}}
-ORDER_ERRORS = {
+NOT_READY: dict[int | str, dict[str, Any]] = {
+    503: {"model": Problem, "description": "No champion to cook with yet."}
+}
+ORDER_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "The body could not be read (not UTF-8 JSON)."},
     # FastAPI's own body limit answers this one, in plain text, before any route runs.
     413: {

@@ -1,6 +1,7 @@
 {%- set fr = cookiecutter.language == "fr" -%}
 """The order form, built from the menu, and the waiter that every page of the shop shares."""
 
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -80,7 +81,7 @@ RULES_IN_WORDS = {
 OTHER_RULE = "{{ 'refusé par le menu' if fr else 'refused by the menu' }}"
 
 
-def in_words(error: dict, item: Ingredient) -> str:
+def in_words(error: Mapping[str, Any], item: Ingredient) -> str:
     """One refusal of the menu about `item`, said in the project's language."""
     limits = {
         rule: number(limit, 0 if float(limit).is_integer() else 2)
@@ -100,6 +101,6 @@ def judge(values: dict, from_text: bool = False) -> tuple[dict | None, dict[str,
     try:
         order = Order.model_validate(values, strict=not from_text)
     except ValidationError as refused:
-        problems = [(error["loc"][0], error) for error in refused.errors()]
+        problems = [(str(error["loc"][0]), error) for error in refused.errors()]
         return None, {name: in_words(error, menu[name]) for name, error in problems}
     return order.model_dump(), {}
