@@ -18,7 +18,7 @@ UNSELECTED_PARTS = {
         *("compose.yaml", "compose.scaled.yaml", "docker", ".dockerignore"),
         *("tests/test_kitchen_image.py", "tests/test_pass.py"),
     ],
-    ("ci_workflow", "no"): [".github/workflows"],
+    ("ci_workflow", "no"): [".github/workflows", ".github/dependabot.yml"],
     # The instructor's notebooks are the solutions already: nothing to keep aside for them.
     ("edition", "instructor"): [".workshop"],
 }
