@@ -18,7 +18,6 @@ ALWAYS = {
     "CLAUDE.md",
     "GEMINI.md",
     ".github/copilot-instructions.md",
-    ".github/dependabot.yml",
     ".devcontainer/devcontainer.json",
     ".env.example",
     ".gitattributes",
@@ -116,7 +115,7 @@ WITH_DOCKER = {
     "tests/test_kitchen_image.py",
     "tests/test_pass.py",
 }
-WITH_CI = {".github/workflows/ci.yml"}
+WITH_CI = {".github/workflows/ci.yml", ".github/dependabot.yml"}
 
 # Jinja left unrendered; GitHub's own `${{ }}` expressions are meant to stay.
 LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|\{#")

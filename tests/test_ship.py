@@ -242,17 +242,19 @@ def yaml_of(project: Baked, name: str) -> dict:
 
 
 def test_dependabot_config_is_valid_and_covers_every_ecosystem(docker_projects, tmp_path):
-    """It asks Dependabot for weekly updates of the lock's packages, with the CI workflow its
-    actions, with Docker the images; the file passes GitHub's published schema of it."""
-    plain = bake_into(tmp_path / "plain", {"docker": "no", "ci_workflow": "no"})
+    """It asks Dependabot (which comes with the CI workflow) for weekly updates of the lock's
+    packages, the workflow's actions and, with Docker, the images; GitHub's schema accepts it."""
+    plain = bake_into(tmp_path / "plain", {"docker": "no"})
+    assert not (
+        bake_into(tmp_path / "no-ci", {"ci_workflow": "no"}).path / ".github/dependabot.yml"
+    ).exists()
     for project, docker in ((docker_projects[0], True), (plain, False)):
         name = ".github/dependabot.yml"
         checked = schema_check("dependabot", name, cwd=project.path)
         assert checked.returncode == 0, checked.stdout + checked.stderr
         updates = yaml_of(project, name)["updates"]
         ecosystems = {update["package-ecosystem"]: update for update in updates}
-        # The docker project has the CI workflow, the plain one neither workflow nor Docker.
-        wanted = {"uv", "github-actions", "docker", "docker-compose"} if docker else {"uv"}
+        wanted = {"uv", "github-actions"} | ({"docker", "docker-compose"} if docker else set())
         assert set(ecosystems) == wanted
         assert all(update["schedule"]["interval"] == "weekly" for update in updates)
         ignored = ecosystems["uv"]["ignore"]
