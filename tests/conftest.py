@@ -26,16 +26,6 @@ def every_combination() -> list[dict[str, str]]:
     ]
 
 
-def pytest_collection_modifyitems(items):
-    """Group the tests for `pytest -n N --dist loadgroup` (.ci/run): each slow test (a project
-    baked, installed and tested) is a group of its own, so they spread over the workers; the
-    other tests stay with their module, which then bakes its shared projects once."""
-    for item in items:
-        if not item.get_closest_marker("xdist_group"):
-            group = item.nodeid if item.get_closest_marker("slow") else item.module.__name__
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
 @dataclass
 class Baked:
     """A project baked from the template."""
