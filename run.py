@@ -8,10 +8,10 @@
                            and run for real); pytest options may follow, e.g. -m "not slow"
     python3 run.py lint    check the template's own code with ruff (lint and format)
     python3 run.py docs    build the documentation site into site/ (mkdocs, strict)
-    python3 run.py lock    refresh both locks to the newest versions allowed: the template's
-                           own tools (uv.lock) and the baked project's (uv.lock in the project
-                           folder); options after it go to `uv lock` instead, for example
-                           `python3 run.py lock --upgrade-package mlflow`
+    python3 run.py lock    lock again the template's own tools (uv.lock) and the baked project
+                           (uv.lock in the project folder), after a change of dependencies;
+                           options go to `uv lock`: `python3 run.py lock --upgrade` refreshes
+                           both to the newest versions allowed, `--upgrade-package mlflow` one
 
 Each creates `.venv/` on first use and installs the template's tools in it, at the versions of
 uv.lock (with uv; uv itself is installed into `.venv` by pip when it is not already on the machine).
@@ -93,11 +93,10 @@ OWN_ENTRY = '[[package]]\nname = "{name}"\nversion = "0.1.0"\nsource = {{ editab
 
 
 def lock(options: list[str]) -> int:
-    """Resolve both locks again: the newest versions allowed, or as `options` tell uv lock."""
+    """Lock both again, keeping every version still allowed unless `options` (uv lock's) say."""
     if not PYTHON.exists():
         must(sys.executable, "-m", "venv", VENV)
     uv = find_uv()
-    options = options or ["--upgrade"]
     if run(uv, "lock", "--no-python-downloads", *options) != 0:
         return 1
     install()  # the template's tools, cookiecutter among them, as just locked

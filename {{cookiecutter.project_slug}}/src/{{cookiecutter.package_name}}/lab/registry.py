@@ -46,6 +46,7 @@ def find_champion(settings: Settings) -> Champion | None:
         if error.error_code in ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"):
             return None  # no such model, or no version holds the alias
         raise
+    assert version.run_id, "every version of this registry was logged from a run"
     run = client.get_run(version.run_id)
     return Champion(
         name=version.name,
