@@ -5,7 +5,8 @@
                            answers and `up`'s options may follow, e.g. language=fr
                            --kitchen-port 8080 (also --lab-port, --shop-port, --host)
     python3 run.py test    run the template's tests (every option baked, projects installed
-                           and run for real); pytest options may follow, e.g. -m "not slow"
+                           and run for real), two at a time; pytest options may follow, e.g.
+                           -m "not slow", or -n 0 for one at a time
     python3 run.py lint    check the template's own code with ruff (lint and format)
     python3 run.py docs    build the documentation site into site/ (mkdocs, strict)
     python3 run.py lock    lock again the template's own tools (uv.lock) and the baked project
@@ -168,7 +169,10 @@ def main() -> None:
         sys.exit(lint())
     if command == "docs":
         sys.exit(run(BIN / "mkdocs", "build", "--strict", *rest))
-    sys.exit(run(PYTHON, "-m", "pytest", *rest))
+    # Two workers by default (pytest-xdist): each slow test bakes and tests a whole project, and
+    # two of them fit side by side on two cores. `-n 0` runs everything in one process.
+    workers = [] if any(word.startswith(("-n", "--numprocesses")) for word in rest) else ["-n", "2"]
+    sys.exit(run(PYTHON, "-m", "pytest", *workers, *rest))
 
 
 if __name__ == "__main__":
