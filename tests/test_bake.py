@@ -95,6 +95,7 @@ ALWAYS = {
     "tests/test_devcontainer.py",
     "tests/test_kitchen.py",
     "tests/test_kitchen_live.py",
+    "tests/test_kitchen_browser.py",
     "tests/test_lab.py",
     "tests/test_menu.py",
     "tests/test_mlproject.py",

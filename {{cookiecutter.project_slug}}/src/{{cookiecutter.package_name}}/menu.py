@@ -197,6 +197,9 @@ class ModelCard(BaseModel):
     metrics: dict[str, float]
     trained_at: datetime = Field(description="{{ 'Début de la run du labo qui l’a entraîné.' if fr else 'When the lab run that trained it started.' }}")
     loaded_at: datetime = Field(description="{{ 'Quand cette cuisine l’a chargé.' if fr else 'When this kitchen loaded it.' }}")
+    problem: str | None = Field(
+        None, description="{{ 'Pourquoi il n’est peut-être plus le champion (None : il l’est).' if fr else 'Why it may no longer be the champion (None: it is).' }}"
+    )
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,26 @@ def model_uri(settings: Settings, version: str | None = None) -> str:
     return f"models:/{settings.model_name}@{settings.champion_alias}"
 
 
+def reconnect_if_replaced(uri: str, seen: dict[str, tuple[int, int]] = {}) -> None:  # noqa: B006
+    """A local lab book replaced on disk (restored, copied over) would still be read through
+    MLflow's open connections to the old file: close them, so the next question opens the new."""
+    path = Path(uri.removeprefix("sqlite:///"))
+    if not uri.startswith("sqlite:///") or not path.is_file():
+        return
+    now = (path.stat().st_dev, path.stat().st_ino)
+    if seen.setdefault(uri, now) != now:
+        seen[uri] = now
+        from mlflow.store.model_registry.sqlalchemy_store import SqlAlchemyStore as Models
+        from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore as Runs
+
+        for store in (Models, Runs):  # MLflow keeps one engine per URI, in `_engine_map`
+            if engine := store._engine_map.get(uri):
+                engine.dispose()
+
+
 def find_champion(settings: Settings) -> Champion | None:
     """Return the current champion, or None when no model holds the alias yet."""
+    reconnect_if_replaced(settings.mlflow_tracking_uri)
     client = MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
     try:
         version = client.get_model_version_by_alias(settings.model_name, settings.champion_alias)
