@@ -50,6 +50,7 @@ ALWAYS = {
     "src/{package}/catering/banquet.py",
     "src/{package}/catering/tables.py",
     "src/{package}/lab/__init__.py",
+    "src/{package}/lab/lab_book.py",
     "src/{package}/lab/registry.py",
     "src/{package}/lab/train.py",
     "src/{package}/kitchen/__init__.py",

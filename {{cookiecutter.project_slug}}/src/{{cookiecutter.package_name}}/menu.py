@@ -160,8 +160,7 @@ DISH_LABEL = "{{ 'Prix attendu' if fr else 'Expected price' }}"
 DISH_UNIT = "k€"
 {% endif %}
 FEATURES = list(Order.model_fields)
-# A batch holds at most this many orders: a bigger one is refused (422), not queued.
-MAX_BATCH_ORDERS = 10_000
+MAX_BATCH_ORDERS = 10_000  # orders in one batch, at most: a bigger one is refused (422)
 
 
 class Dish(BaseModel):
@@ -197,9 +196,7 @@ class ModelCard(BaseModel):
     metrics: dict[str, float]
     trained_at: datetime = Field(description="{{ 'Début de la run du labo qui l’a entraîné.' if fr else 'When the lab run that trained it started.' }}")
     loaded_at: datetime = Field(description="{{ 'Quand cette cuisine l’a chargé.' if fr else 'When this kitchen loaded it.' }}")
-    problem: str | None = Field(
-        None, description="{{ 'Pourquoi il n’est peut-être plus le champion (None : il l’est).' if fr else 'Why it may no longer be the champion (None: it is).' }}"
-    )
+    problem: str | None = Field(None, description="{{ 'Pourquoi il n’est peut-être plus le champion.' if fr else 'Why it may no longer be the champion.' }}")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import mlflow
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
+from {{ cookiecutter.package_name }}.lab.lab_book import reconnect_if_replaced
 from {{ cookiecutter.package_name }}.settings import Settings
 
 CHALLENGER = "challenger"
@@ -35,23 +36,6 @@ def model_uri(settings: Settings, version: str | None = None) -> str:
     if version is not None:
         return f"models:/{settings.model_name}/{version}"
     return f"models:/{settings.model_name}@{settings.champion_alias}"
-
-
-def reconnect_if_replaced(uri: str, seen: dict[str, tuple[int, int]] = {}) -> None:  # noqa: B006
-    """A local lab book replaced on disk (restored, copied over) would still be read through
-    MLflow's open connections to the old file: close them, so the next question opens the new."""
-    path = Path(uri.removeprefix("sqlite:///"))
-    if not uri.startswith("sqlite:///") or not path.is_file():
-        return
-    now = (path.stat().st_dev, path.stat().st_ino)
-    if seen.setdefault(uri, now) != now:
-        seen[uri] = now
-        from mlflow.store.model_registry.sqlalchemy_store import SqlAlchemyStore as Models
-        from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore as Runs
-
-        for store in (Models, Runs):  # MLflow keeps one engine per URI, in `_engine_map`
-            if engine := store._engine_map.get(uri):
-                engine.dispose()
 
 
 def find_champion(settings: Settings) -> Champion | None:
@@ -93,8 +77,7 @@ def promote_if_better(settings: Settings, version: str, score: float) -> bool:
 def download_model(settings: Settings, version: str, destination: Path) -> Path:
     """Copy the files of one model version into the folder `destination`."""
     client = MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
-    # Ask this lab's registry where the files are: a `models:/` URI would be looked up in
-    # whichever registry MLflow was last pointed at, which may be another lab.
+    # This lab's registry says where the files are (a `models:/` URI might ask another lab).
     files = client.get_model_version_download_uri(settings.model_name, version)
     local = mlflow.artifacts.download_artifacts(
         artifact_uri=files, dst_path=str(destination), tracking_uri=settings.mlflow_tracking_uri
