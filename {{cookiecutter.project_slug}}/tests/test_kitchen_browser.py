@@ -37,5 +37,5 @@ def test_the_menu_page_shows_every_route_with_no_network(offline_browser, kitche
     )
     paths = {route.text.replace("\u200b", "") for route in routes}
     assert {"/predict", "/predict/batch", "/health/ready", "/model"} <= paths
-    picture = screenshot_path(tmp_path).with_name("kitchen-docs-offline.png")
+    picture = screenshot_path(tmp_path, "kitchen-docs-offline.png")
     assert offline_browser.save_screenshot(str(picture))
