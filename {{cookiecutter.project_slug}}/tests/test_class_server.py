@@ -718,6 +718,7 @@ def test_the_board_in_a_real_browser(checked, tmp_path, capsys):
     start(board, clean_environment(**teacher), quiet=True)  # the command, as the teacher types it
     try:
         assert wait_until_healthy([board], BOARD_TIMEOUT) is None, "the board did not start"
+        browser.set_window_size(1280, 720)  # a projector's shape
         browser.get(url)
 
         def drawn(driver) -> bool:
