@@ -1,5 +1,5 @@
 """The command line: `{{ cookiecutter.package_name }} train | lab | kitchen | shop | up`, and for the
-workshop `doctor`, `checkpoint N`, `class-server`, `make-data` and `score-batch`.
+workshop `doctor`, `checkpoint N`, `class-server`, `board`, `make-data` and `score-batch`.
 
 Plain argparse, so it works the same on every system (no make needed). It only reads what a
 person typed and hands it on: the servers are started and stopped by `processes`, the rest by
@@ -184,6 +184,17 @@ def class_server(args) -> None:
         sys.exit(str(problem))
 
 
+def board(args) -> None:
+    """The teacher's class board, reading the class server with the admin account."""
+    check_ports_free(args.host, {"--port": args.port})
+    settings = get_settings()
+    if settings.class_admin_password is None:
+        sys.exit(say("board_no_admin_password"))
+    server = processes.board(settings, args.server, args.host, args.port)
+    print(say("cli_opens_at", name=server.name, url=server.url), flush=True)
+    keep_open([server])
+
+
 def make_data(args) -> None:
     from {{ cookiecutter.package_name }}.catering.tables import TableProblem, write_orders
 
@@ -310,6 +321,21 @@ def add_workshop(commands, settings) -> None:
         help="seconds to wait for the server to be ready (default: 300)",
     )
     server.set_defaults(run=class_server)
+
+    class_board = commands.add_parser(
+        "board",
+        help="(teacher) the class live: who passed which self-check, and the leaderboard",
+    )
+    class_board.add_argument("--host", default=processes.LOOPBACK, help=HOST_HELP)
+    class_board.add_argument(
+        "--port", type=port, default=settings.board_port, help="(default: %(default)s)"
+    )
+    class_board.add_argument(
+        "--server",
+        default=settings.class_server_url,
+        help="the class server's address (CLASS_SERVER_URL; default: %(default)s)",
+    )
+    class_board.set_defaults(run=board)
 
 
 def add_catering(commands) -> None:

@@ -1073,6 +1073,51 @@ MESSAGES = {
         "en": "\nClosing the class server...",
         "fr": "\nFermeture du serveur de classe...",
     },
+    # --- the class board: self-check results on the class server (workshop/classroom.py) ---
+    "card_not_recorded": {
+        "en": "ℹ️ (This result did not reach the class board: the class server did not take it. "
+        "The check itself stands as above.)",
+        "fr": "ℹ️ (Ce résultat n'est pas arrivé au tableau de la classe : le serveur de classe ne "
+        "l'a pas pris. La vérification elle-même vaut ce qui est écrit au-dessus.)",
+    },
+    "card_description": {
+        "en": "The self-check results of {learner}, written by their own notebooks: which check, "
+        "passed or not, and when (never an answer). The teacher's class board reads them.",
+        "fr": "Les résultats des auto-vérifications de {learner}, écrits par ses propres "
+        "notebooks : quelle vérification, réussie ou non, et quand (jamais une réponse). Le "
+        "tableau de la classe de l'enseignant·e les lit.",
+    },
+    "board_name": {"en": "class board", "fr": "tableau de la classe"},
+    "board_no_admin_password": {
+        "en": "The class board reads the class server with the admin account: set "
+        "CLASS_ADMIN_PASSWORD (and CLASS_ADMIN_USERNAME if it is not 'teacher') in your shell "
+        "or in .env, as for `{command} class-server`.",
+        "fr": "Le tableau de la classe lit le serveur de classe avec le compte admin : "
+        "définissez CLASS_ADMIN_PASSWORD (et CLASS_ADMIN_USERNAME s'il ne s'appelle pas "
+        "'teacher') dans votre terminal ou dans .env, comme pour `{command} class-server`.",
+    },
+    "board_unreachable": {
+        "en": "The class server does not answer at {url}. Is `{command} class-server` running "
+        "there? (Setting CLASS_SERVER_URL, or `{command} board --server URL`.) The board tries "
+        "again by itself.",
+        "fr": "Le serveur de classe ne répond pas à {url}. `{command} class-server` tourne-t-il "
+        "bien là ? (Réglage CLASS_SERVER_URL, ou `{command} board --server URL`.) Le tableau "
+        "réessaie de lui-même.",
+    },
+    "board_refused": {
+        "en": "The class server at {url} refused the account '{admin}' (HTTP {status}): check "
+        "CLASS_ADMIN_USERNAME and CLASS_ADMIN_PASSWORD. After {attempts} wrong passwords, an "
+        "account is locked for a few minutes.",
+        "fr": "Le serveur de classe à {url} a refusé le compte '{admin}' (HTTP {status}) : "
+        "vérifiez CLASS_ADMIN_USERNAME et CLASS_ADMIN_PASSWORD. Après {attempts} mauvais mots "
+        "de passe, un compte est bloqué quelques minutes.",
+    },
+    "board_trouble": {
+        "en": "The class server at {url} answered with an unexpected error (HTTP {status}); its "
+        "terminal says more. The board tries again by itself.",
+        "fr": "Le serveur de classe à {url} a répondu par une erreur inattendue (HTTP {status}) ; "
+        "son terminal en dit plus. Le tableau réessaie de lui-même.",
+    },
     # --- batch scoring (catering: make-data, score-batch) ---
     "batch_unknown_suffix": {
         "en": "{path}: the name must end in one of {suffixes}, which says the table's format.",
