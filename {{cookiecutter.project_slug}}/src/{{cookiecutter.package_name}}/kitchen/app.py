@@ -6,11 +6,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
 
 from {{ cookiecutter.package_name }}.kitchen import routes
 from {{ cookiecutter.package_name }}.kitchen.model import ModelSlot
-from {{ cookiecutter.package_name }}.kitchen.refusals import DESCRIPTION, refuse_order
+from {{ cookiecutter.package_name }}.kitchen.refusals import DESCRIPTION, REFUSALS, SERVED
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
 
 
@@ -32,13 +31,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     os.environ["MLFLOW_ALLOW_MODEL_CODE_EXECUTION"] = "false"
     settings = settings or get_settings()
     app = FastAPI(
-        title="The kitchen",
+        title="{{ 'La cuisine' if cookiecutter.language == 'fr' else 'The kitchen' }}",
         description=DESCRIPTION,
+        responses=SERVED,  # what every route's 200 means, in the workshop's words
+        exception_handlers=REFUSALS,  # refusals in words; a 422 never echoes the input
         lifespan=lifespan,
         max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
-    app.add_exception_handler(RequestValidationError, refuse_order)  # 422 without the input
     for router in (routes.orders, routes.health, routes.model):
         app.include_router(router)
     if settings.rush_hour:  # the advanced wing: concurrent orders cooked together, and faster

@@ -1,3 +1,4 @@
+{%- set fr = cookiecutter.language == "fr" -%}
 """The lab's champion, loaded when it appears and swapped when the alias moves; its file is
 opened with the kitchen's own list of trusted types (safety.py)."""
 
@@ -56,12 +57,12 @@ class ModelSlot:
             elif self.current is None or self.current.champion.version != champion.version:
                 # One assignment swaps the model: orders already cooking keep the old one.
                 self.current = load(self.settings, champion)
-                log.info("Now serving %s version %s", champion.name, champion.version)
+                log.info("{{ 'Au menu : %s, version %s' if fr else 'Now serving %s version %s' }}", champion.name, champion.version)
         except UntrustedModel as refusal:
-            log.error("Model refused: %s", refusal)
+            log.error("{{ 'Modèle refusé : %s' if fr else 'Model refused: %s' }}", refusal)
             self.problem = "untrusted_model"
         except Exception:
-            log.exception("Cannot reach the lab book at %s", self.lab_book)
+            log.exception("{{ 'Le cahier de laboratoire ne répond pas à %s' if fr else 'Cannot reach the lab book at %s' }}", self.lab_book)
             self.problem = "lab_unreachable"
         return self.current
 

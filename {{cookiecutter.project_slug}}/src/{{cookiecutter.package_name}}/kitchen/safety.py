@@ -1,3 +1,4 @@
+{%- set fr = cookiecutter.language == "fr" -%}
 """What the kitchen agrees to open: a model file is code unless its format forbids it.
 
 The kitchen opens one kind of file only, a scikit-learn model saved as skops, and trusts its
@@ -24,7 +25,7 @@ def open_skops_file(path: Path):
     """Load a skops file, refusing it if it holds any type the kitchen does not trust."""
     found = skops.io.get_untrusted_types(file=path)
     if refused := sorted(set(found) - set(TRUSTED_TYPES)):
-        raise UntrustedModel(f"{path.name} holds types the kitchen does not trust: {refused}")
+        raise UntrustedModel(f"{{ '{path.name} contient des types dont la cuisine se méfie : {refused}' if fr else '{path.name} holds types the kitchen does not trust: {refused}' }}")
     return skops.io.load(path, trusted=found)
 
 
@@ -33,5 +34,5 @@ def open_model_folder(folder: Path):
     description = yaml.safe_load((folder / "MLmodel").read_text())  # plain YAML, no code
     flavor = description.get("flavors", {}).get("sklearn", {})
     if flavor.get("serialization_format") != "skops":
-        raise UntrustedModel("the kitchen opens only scikit-learn models saved in skops format")
+        raise UntrustedModel("{{ 'la cuisine n’ouvre que les modèles scikit-learn au format skops' if fr else 'the kitchen opens only scikit-learn models saved in skops format' }}")
     return open_skops_file(folder / "model.skops")
