@@ -377,7 +377,8 @@ class FrenchHelp(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
 
     def start_section(self, heading):
-        super().start_section(HEADINGS.get(heading, heading))
+        # argparse writes a colon after a heading: French puts a space before it.
+        super().start_section(HEADINGS.get(heading, heading) + " ")
 
 
 class Parser(argparse.ArgumentParser):

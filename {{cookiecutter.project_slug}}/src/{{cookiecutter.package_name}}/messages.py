@@ -220,10 +220,10 @@ MESSAGES = {
         "gardez que les runs de la comparaison.",
     },
     "compare_ok": {
-        "en": "{runs:,} formulas are compared in the lab book, and the best one was chosen by a "
-        "query.",
-        "fr": "{runs:,} formules sont comparées dans le cahier de laboratoire, et la meilleure a "
-        "été choisie par une requête.",
+        "en": "{runs:,} {runs:formula is|formulas are} compared in the lab book, and the best "
+        "one was chosen by a query.",
+        "fr": "{runs:,} {runs:formule est comparée|formules sont comparées} dans le cahier de "
+        "laboratoire, et la meilleure a été choisie par une requête.",
     },
     "registry_no_champion": {
         "en": "no model version holds the 'champion' alias.",
@@ -756,9 +756,10 @@ MESSAGES = {
         "fr": "Le dossier {path} n'existe pas : créez-le d'abord, ou écrivez ailleurs.",
     },
     "batch_rows_out_of_range": {
-        "en": "{rows:,} {rows:row|rows}: not possible. Ask for 1 to {maximum:,} rows.",
+        "en": "{rows:,} {rows:row|rows}: not possible. Ask for 1 to {maximum:,} "
+        "{maximum:row|rows}.",
         "fr": "{rows:,} {rows:ligne|lignes}, ce n'est pas possible : demandez de 1 à "
-        "{maximum:,} lignes.",
+        "{maximum:,} {maximum:ligne|lignes}.",
     },
     "batch_written": {
         "en": "Wrote {rows:,} {rows:order|orders} ({columns}) to {path} in {seconds:.1f} s.",
