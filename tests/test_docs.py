@@ -1,6 +1,8 @@
-"""The documentation site builds without a warning."""
+"""The documentation site builds without a warning, and says what the baked projects hold."""
 
+import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,3 +42,25 @@ def test_every_page_is_in_the_navigation():
     navigation = (TEMPLATE / "mkdocs.yml").read_text(encoding="utf-8")
     for page in (TEMPLATE / "docs").glob("*.md"):
         assert f": {page.name}" in navigation, f"{page.name} is missing from mkdocs.yml's nav"
+
+
+def reading_path_script():
+    """The template's script that prints the reading path, imported from its file."""
+    location = TEMPLATE / "scripts" / "reading_path.py"
+    spec = importlib.util.spec_from_file_location("reading_path", location)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
+
+
+def test_readme_and_runbook_name_the_same_reading_path(bake):
+    """It lists, in the baked README, files that exist, and the runbook names them in order."""
+    script = reading_path_script()
+    for language in ("en", "fr"):
+        project = bake(language=language)
+        path = script.reading_path(project.read("README.md"))
+        assert len(path) >= 8, path
+        assert all((project.path / relative).is_file() for relative in path), path
+    runbook = (TEMPLATE / "docs" / "workshop.md").read_text(encoding="utf-8")
+    named = re.findall(r"\d+\. `src/<package>/([^`]+)`", runbook)
+    assert named == [relative.split("/", 2)[2] for relative in path]

@@ -6,6 +6,7 @@ test_bake.py run the whole chain, while these tests drive each step on a folder 
 
 import ast
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -318,3 +319,24 @@ def test_steps_code_is_lint_clean(check):
     config = ["--config", str(TEMPLATE / "pyproject.toml")]
     result = subprocess.run([RUFF, *check, *config, *files], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", '"rows"'), ("fr", '"lignes"')])
+def test_code_lines_marked_for_a_language_are_kept_in_that_language_only(language, label):
+    """It keeps a code line marked `# lang="xx"` in that language only, without the mark."""
+    source = 'x = 1\naxis.set_xlabel("rows")  # lang="en"\naxis.set_xlabel("lignes")  # lang="fr"\n'
+    notebook = bake_notebooks.build_notebook(f"# %%\n{source}", answers(language=language), True)
+    assert cells(notebook, "code") == [f"x = 1\naxis.set_xlabel({label})"]
+
+
+@pytest.mark.parametrize("source", sorted(SOURCES.glob("*.py")), ids=lambda path: path.stem)
+def test_every_placeholder_stops_in_its_own_cell(source):
+    """It follows every `name = ...` placeholder, in the same cell, with a check of `name`, and
+    every longer exercise raises in its cell: "not done yet" shows under the cell to edit."""
+    notebook = bake_notebooks.build_notebook(source.read_text(encoding="utf-8"), ANSWERS, False)
+    for code in cells(notebook, "code"):
+        for found in re.finditer(r"^(\w+) = \.\.\.  # ✏️.*$", code, re.MULTILINE):
+            after = code[found.end() :]
+            assert re.search(rf"\w+\([^)]*\b{found.group(1)}\b", after), code
+        if "from ml_restaurant.workshop import ExerciseNotDone" in code:
+            assert re.search(r"^raise ExerciseNotDone\(\d+\)$", code, re.MULTILINE), code

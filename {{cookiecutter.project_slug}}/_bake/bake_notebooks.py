@@ -3,7 +3,8 @@
 Each notebook has one source in jupytext's "percent" format (`notebooks/_sources/NN_name.py`):
 
 - `# %% [markdown] lang="en"` starts a markdown cell in one language (its lines start with "# "),
-- `# %%` starts a code cell, shared by both languages,
+- `# %%` starts a code cell, shared by both languages; a line of it that ends with
+  `# lang="fr"` is kept in that language only (the words a learner reads: prints, plot labels),
 - `# BEGIN SOLUTION` ... `# END SOLUTION` surround an exercise's answer,
 - `__PACKAGE__` stands for the project's package name.
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 CELL_START = re.compile(r"^# %%(?P<rest>.*)$")
+LINE_LANGUAGE = re.compile(r'\s+# lang="(?P<language>\w+)"$')
 SOLUTIONS = Path(".workshop") / "solutions"
 
 PLACEHOLDER_COMMENT = {
@@ -50,6 +52,18 @@ def markdown_text(lines: list[str]) -> str:
     """The markdown of a cell whose lines are written as comments."""
     text = "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#") for line in lines)
     return text.strip("\n")
+
+
+def in_language(lines: list[str], language: str) -> list[str]:
+    """The code lines of one language: unmarked lines, and the marked ones of `language`."""
+    kept = []
+    for line in lines:
+        marked = LINE_LANGUAGE.search(line)
+        if not marked:
+            kept.append(line)
+        elif marked.group("language") == language:
+            kept.append(line[: marked.start()])
+    return kept
 
 
 def has_exercise(lines: list[str]) -> bool:
@@ -117,6 +131,7 @@ def build_notebook(source: str, answers: dict, solved: bool) -> dict:
         if kind == "markdown":
             cells.append({"cell_type": "markdown", "metadata": {}, "source": markdown_text(lines)})
             continue
+        lines = in_language(lines, answers["language"])
         if has_exercise(lines):
             exercises += 1
             lines = without_markers(lines) if solved else student_version(lines, exercises, answers)

@@ -195,13 +195,16 @@ def class_server(postgres, tmp_path_factory):
     """`{{ cookiecutter.package_name }} class-server` for two learners; yields its URL and the state folder."""
     folder = tmp_path_factory.mktemp("class")
     roster = folder / "roster.csv"
-    roster.write_text(f"username,password\nalice,{ALICE_PASSWORD}\nbob,\n", encoding="utf-8")
+    roster.write_text(
+        f"username,password\nalice,{ALICE_PASSWORD}\nbob,\ncarol,\n", encoding="utf-8"
+    )
     port = free_port()
     environment = clean_environment(
         CLASS_DATABASE_URI=postgres,
         CLASS_ADMIN_USERNAME=ADMIN[0],
         CLASS_ADMIN_PASSWORD=ADMIN[1],
         CLASS_STATE_DIR=str(folder / "state"),
+        CLASS_LOGIN_LOCK_MINUTES="0.5",  # the lockout test waits for the lock to end
     )
     command = [sys.executable, "-m", PACKAGE, "class-server", "--roster", roster]
     log = (folder / "server.log").open("w")
@@ -214,7 +217,12 @@ def class_server(postgres, tmp_path_factory):
     )
     try:
         wait_for_words(folder / "server.log", "MLFLOW_TRACKING_URI=http", server, seconds=660)
-        yield {"url": f"http://127.0.0.1:{port}", "port": port, "state": folder / "state"}
+        yield {
+            "url": f"http://127.0.0.1:{port}",
+            "port": port,
+            "state": folder / "state",
+            "log": folder / "server.log",
+        }
     finally:
         # SIGTERM closes it like Ctrl-C does; SIGINT may be ignored when the tests themselves
         # run in the background (a shell's background jobs inherit an ignored SIGINT).
@@ -294,6 +302,32 @@ def test_a_request_without_an_account_is_refused(class_server):
     for account, status in ((None, 401), (("alice", "not-her-password"), 401)):
         assert httpx.get(search, auth=account, timeout=TIMEOUT).status_code == status
     assert httpx.get(search, auth=("alice", ALICE_PASSWORD), timeout=TIMEOUT).status_code == 200
+
+
+@pytest.mark.classserver
+def test_repeated_wrong_passwords_lock_the_account_until_the_lock_ends(class_server):
+    """Five wrong passwords lock Carol's account: then even her right password is refused,
+    in words, and the teacher's terminal says so; nobody else is locked; the lock ends by
+    itself. A name that is no account locks the same way (a guesser learns nothing)."""
+    search = f"{class_server['url']}/api/2.0/mlflow/experiments/search?max_results=1"
+    carol = ("carol", password_of(class_server, "carol"))
+    guesses = [
+        httpx.get(search, auth=("carol", f"guess-number-{n}"), timeout=TIMEOUT) for n in range(30)
+    ]  # bounded: 30 requests, to this machine only
+    assert [answer.status_code for answer in guesses] == [401] * 30
+    locked = ["locked" in answer.text for answer in guesses]
+    assert locked == [False] * 4 + [True] * 26, locked  # the fifth wrong password locks
+    refused = httpx.get(search, auth=carol, timeout=TIMEOUT)
+    assert refused.status_code == 401 and "try again in 1 min" in refused.text
+    wait = int(refused.headers["Retry-After"])
+    assert 0 < wait <= 30
+    assert httpx.get(search, auth=("alice", ALICE_PASSWORD), timeout=TIMEOUT).status_code == 200
+    told = class_server["log"].read_text(encoding="utf-8")
+    assert "The account 'carol' got 5 wrong passwords: it is locked for 1 min" in told
+    strangers = [httpx.get(search, auth=("mallory", "x" * 12), timeout=TIMEOUT) for _ in range(6)]
+    assert ["locked" in answer.text for answer in strangers] == [False] * 4 + [True] * 2
+    time.sleep(wait + 1)
+    assert httpx.get(search, auth=carol, timeout=TIMEOUT).status_code == 200
 
 
 @pytest.mark.classserver

@@ -1,11 +1,20 @@
 """The notebooks run top to bottom, against a lab book of their own."""
 
+import contextlib
+import os
+import re
+import sys
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
+import httpx
 import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+
+from {{ cookiecutter.package_name }} import processes
+from {{ cookiecutter.package_name }}.settings import Settings
 
 from .conftest import free_port
 
@@ -13,6 +22,9 @@ NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 # The banquet notebook runs Apache Spark: only where the `spark` extra is installed.
 SPARK_NOTEBOOKS = {"06_banquet"}
 EDITION = "{{ cookiecutter.edition }}"
+# What the first exercise's "not done yet" says, in the project's language.
+NOT_DONE_YET = "{{ "L'exercice 1 n'est pas encore fait" if cookiecutter.language == "fr" else "Exercise 1 is not done yet" }}"
+THIS_CELL = "{{ "cette cellule" if cookiecutter.language == "fr" else "this cell" }}"
 
 
 @pytest.fixture
@@ -26,12 +38,22 @@ def private_lab(tmp_path, fresh_settings):
     return tmp_path
 
 
-def execute(path: Path):
-    notebook = nbformat.read(path, as_version=4)
+def execute(notebook, path: Path):
+    """Run `notebook` (read from `path`) in place: each cell gets its outputs."""
     # Run from the notebooks' folder, as a learner would in Jupyter.
     folder = {"metadata": {"path": str(path.parent)}}
     NotebookClient(notebook, timeout=300, kernel_name="python3", resources=folder).execute()
     return notebook
+
+
+def failed_cell(notebook):
+    """The one cell whose output is an error."""
+    [cell] = [
+        cell
+        for cell in notebook.cells
+        if any(output.get("output_type") == "error" for output in cell.get("outputs", []))
+    ]
+    return cell
 
 
 def test_there_is_at_least_one_notebook():
@@ -51,13 +73,74 @@ def test_notebook_runs(path, private_lab, request):
     Student edition: it stops only on a friendly "exercise not done yet"."""
     if path.stem in SPARK_NOTEBOOKS:
         request.getfixturevalue("needs_spark")
-    has_exercise = "ExerciseNotDone" in path.read_text() or "answer_given(" in path.read_text()
+    has_exercise = "ExerciseNotDone" in path.read_text() or "✏️" in path.read_text()
+    notebook = nbformat.read(path, as_version=4)
     if EDITION == "instructor" or not has_exercise:
-        notebook = execute(path)
+        execute(notebook, path)
         shown = [output for output in notebook.cells[-1].outputs if "data" in output]
         self_check = shown[-1]["data"]["text/plain"]
         assert self_check.startswith("✅"), self_check
     else:
         with pytest.raises(CellExecutionError) as stopped:
-            execute(path)
+            execute(notebook, path)
         assert stopped.value.ename == "ExerciseNotDone"
+        # It stops in the cell the learner must edit, and says so, naming the exercise.
+        cell = failed_cell(notebook)
+        assert "...  # ✏️" in cell.source or "raise ExerciseNotDone(1)" in cell.source
+        assert NOT_DONE_YET in stopped.value.evalue and THIS_CELL in stopped.value.evalue
+
+
+# --- The pages a learner opens in the lab, with no network ------------------------------------
+
+NAMED = re.compile(r"""(?:src|href)=["']([^"']+)["']""")
+
+
+@contextlib.contextmanager
+def serving(server: processes.Server, seconds: float = 300):
+    """Open `server` (its own process group), yield its address, close it after."""
+    processes.open_server(server, seconds)
+    try:
+        yield server.url
+    finally:
+        processes.stop([server])
+
+
+@pytest.fixture
+def lab_ui(tmp_path):
+    """MLflow's web page, served as `lab` serves it, on a free loopback port."""
+    settings = Settings(
+        mlflow_tracking_uri=f"sqlite:///{(tmp_path / 'mlflow.db').as_posix()}",
+        artifacts_dir=tmp_path / "mlruns",
+    )
+    with serving(processes.lab(settings, port=processes.free_port())) as url:
+        yield url + "/", {}
+
+
+@pytest.fixture
+def jupyter_ui():
+    """JupyterLab on a free loopback port, opened on notebook 01 as a learner would open it."""
+    port, token = processes.free_port(), "offline-check"
+    url = f"http://{processes.LOOPBACK}:{port}"
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ip={processes.LOOPBACK}"]
+    command += [f"--port={port}", f"--IdentityProvider.token={token}"]
+    command.append(f"--ServerApp.root_dir={NOTEBOOKS[0].parent}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # CI runs as root; a learner does not
+    jupyter = processes.Server("Jupyter", command, f"{url}/api/status?token={token}", url)
+    with serving(jupyter):
+        yield f"{url}/lab/tree/{NOTEBOOKS[0].name}", {"token": token}
+
+
+@pytest.mark.parametrize("page", ["lab_ui", "jupyter_ui"])
+def test_lab_pages_load_nothing_from_outside(page, request):
+    """The pages a learner opens (MLflow's, Jupyter's) name only assets of their own server,
+    and each answers: they work in a room without internet (docs/troubleshooting.md)."""
+    address, params = request.getfixturevalue(page)
+    html = httpx.get(address, params=params, timeout=60)
+    assert html.status_code == 200
+    named = [link for link in NAMED.findall(html.text) if not link.startswith("data:")]
+    assert named, "the page names no script or style at all"
+    for link in named:
+        asset = urljoin(str(html.url), link)
+        assert urlsplit(asset).hostname == processes.LOOPBACK, f"{page} loads {asset}"
+        assert httpx.get(asset, params=params, timeout=60).status_code == 200, asset

@@ -46,15 +46,20 @@
 # %%
 import matplotlib.pyplot as plt
 import mlflow
+import pandas as pd
 
 from __PACKAGE__.data import make_dataset, split
 from __PACKAGE__.lab.train import Recipe, build_pipeline, evaluate, open_lab_book
-from __PACKAGE__.menu import TARGET, ingredients
+from __PACKAGE__.menu import DISH_LABEL, DISH_UNIT, TARGET, ingredients
+from __PACKAGE__.messages import number
 from __PACKAGE__.settings import get_settings
-from __PACKAGE__.workshop import answer_given
 from __PACKAGE__.workshop.checks import check_first_experiment
+from __PACKAGE__.workshop.exercises import checked_learning_rate
 
 settings = get_settings()
+# tables write their numbers as the notebook's language does  # lang="en"
+# les tableaux écrivent leurs nombres à la française  # lang="fr"
+pd.options.display.float_format = lambda value: number(value, 2)
 table = make_dataset()
 table.head()
 
@@ -67,8 +72,14 @@ table.head()
 
 # %%
 for item in ingredients():
-    allowed = item.choices or (item.minimum, item.maximum)
-    print(f"{item.name:<20} {item.unit:<6} {allowed}  {item.help}")
+    if item.choices:
+        allowed = ", ".join(item.choices)
+    elif item.maximum is None:
+        allowed = "yes / no"  # lang="en"
+        allowed = "oui / non"  # lang="fr"
+    else:
+        allowed = f"{number(item.minimum)} – {number(item.maximum)} {item.unit}"
+    print(f"{item.name:<20} {allowed:<26} {item.help}")
 
 # %% [markdown] lang="en"
 # A picture says more than the table: how does the outcome move with each number in the order?
@@ -83,7 +94,7 @@ figure, axes = plt.subplots(1, len(numbers), figsize=(4 * len(numbers), 3), shar
 for axis, item in zip(axes, numbers, strict=True):
     axis.scatter(table[item.name], table[TARGET], s=4, alpha=0.4)
     axis.set_xlabel(f"{item.label} ({item.unit})" if item.unit else item.label)
-axes[0].set_ylabel(TARGET)
+axes[0].set_ylabel(f"{DISH_LABEL} ({DISH_UNIT})")
 figure.tight_layout()
 
 # %% [markdown] lang="en"
@@ -94,7 +105,8 @@ figure.tight_layout()
 #
 # **Exercise 1.** The *learning rate* is one ingredient of our formula: how big a step the
 # model takes each time it corrects itself. Choose one between 0.01 and 0.5 (0.1 is a common
-# start) and write it below.
+# start) and write it below, in place of the `...`. The line under it checks your answer as
+# soon as you run the cell.
 
 # %% [markdown] lang="fr"
 # ## 2. Une première expérience, notée dans le cahier de laboratoire
@@ -105,12 +117,15 @@ figure.tight_layout()
 #
 # **Exercice 1.** Le *taux d'apprentissage* (learning rate) est un ingrédient de notre
 # formule : la taille du pas que fait le modèle chaque fois qu'il se corrige. Choisissez-en un
-# entre 0,01 et 0,5 (0.1 est un départ courant) et écrivez-le ci-dessous.
+# entre 0,01 et 0,5 (0,1 est un départ courant) et écrivez-le ci-dessous, à la place des
+# `...`. Attention : en Python, les décimales s'écrivent avec un point (`0.25`, et non `0,25`).
+# La ligne qui suit vérifie votre réponse dès que vous exécutez la cellule.
 
 # %%
 # BEGIN SOLUTION
 learning_rate = 0.1
 # END SOLUTION
+learning_rate = checked_learning_rate(learning_rate, 1)
 
 # %% [markdown] lang="en"
 # Now the experiment itself. Everything inside the `with mlflow.start_run(...)` block is written
@@ -124,7 +139,7 @@ learning_rate = 0.1
 # vraies (`log_figure`).
 
 # %%
-recipe = Recipe(learning_rate=answer_given(learning_rate, 1))
+recipe = Recipe(learning_rate=learning_rate)
 train_x, test_x, train_y, test_y = split(table)
 open_lab_book(settings)
 
@@ -137,16 +152,25 @@ with mlflow.start_run(run_name="first-experiment"):
     figure, axis = plt.subplots(figsize=(4, 4))
     axis.scatter(test_y, pipeline.predict(test_x), s=5, alpha=0.5)
     axis.axline((0, 0), slope=1, color="grey", linestyle="--")
-    axis.set_xlabel("true")
-    axis.set_ylabel("predicted")
+    axis.set_xlabel(f"true value ({DISH_UNIT})")  # lang="en"
+    axis.set_xlabel(f"valeur réelle ({DISH_UNIT})")  # lang="fr"
+    axis.set_ylabel(f"predicted value ({DISH_UNIT})")  # lang="en"
+    axis.set_ylabel(f"valeur prédite ({DISH_UNIT})")  # lang="fr"
     mlflow.log_figure(figure, "predicted_vs_true.png")
 
-metrics
+for name, value in metrics.items():
+    print(f"{name:<5} {number(value, 3)}")
 
 # %% [markdown] lang="en"
 # `rmse` is the typical error, in the target's unit (lower is better); `r2` is the share of the
 # variation the model explains (1 is perfect). Open the lab book to see the run: in a terminal,
 # `__PACKAGE__ lab`, then http://127.0.0.1:5000.
+#
+# MLflow 3.17 opens on its **GenAI** view (made for chatbots and LLM apps), with an *MLflow
+# Assistant* panel on the right. Our lab tests tabular formulas: click **Model training** at the
+# top left, once (your browser remembers it), then **Experiments** and `__PACKAGE__`; the
+# registered models are under **Model registry**. Close the assistant panel with its ✕: this
+# workshop does not use it.
 #
 # ## Self-check
 
@@ -155,6 +179,12 @@ metrics
 # part de la variation expliquée par le modèle (1 est parfait). Ouvrez le cahier de
 # laboratoire pour voir la run : dans un terminal, `__PACKAGE__ lab`, puis
 # http://127.0.0.1:5000.
+#
+# MLflow 3.17 s'ouvre sur sa vue **GenAI** (faite pour les chatbots et les applications de LLM),
+# avec un panneau *MLflow Assistant* à droite. Notre labo essaie des formules sur des tableaux :
+# cliquez une fois sur **Model training** en haut à gauche (votre navigateur s'en souvient), puis
+# sur **Experiments** et `__PACKAGE__` ; les modèles enregistrés sont sous **Model registry**.
+# Fermez le panneau de l'assistant avec sa ✕ : cet atelier ne s'en sert pas.
 #
 # ## Auto-vérification
 

@@ -30,14 +30,19 @@ import itertools
 
 import matplotlib.pyplot as plt
 import mlflow
+import pandas as pd
 
 from __PACKAGE__.data import make_dataset, split
 from __PACKAGE__.lab.train import Recipe, build_pipeline, evaluate, open_lab_book
+from __PACKAGE__.messages import number
 from __PACKAGE__.settings import get_settings
-from __PACKAGE__.workshop import answer_given
 from __PACKAGE__.workshop.checks import check_formulas_compared
+from __PACKAGE__.workshop.exercises import checked_learning_rates, checked_order_by
 
 settings = get_settings()
+# tables write their numbers as the notebook's language does  # lang="en"
+# les tableaux écrivent leurs nombres à la française  # lang="fr"
+pd.options.display.float_format = lambda value: number(value, 3)
 open_lab_book(settings)
 train_x, test_x, train_y, test_y = split(make_dataset())
 
@@ -49,7 +54,7 @@ train_x, test_x, train_y, test_y = split(make_dataset())
 # be). Every pair of values is one formula.
 #
 # **Exercise 1.** Write a list of at least two learning rates to try, between 0.01 and 0.5
-# (for example a small, a medium and a large one).
+# (for example a small, a medium and a large one), in place of the `...`.
 
 # %% [markdown] lang="fr"
 # ## 1. Le plateau de formules
@@ -59,12 +64,15 @@ train_x, test_x, train_y, test_y = split(make_dataset())
 # arbres de décision). Chaque paire de valeurs est une formule.
 #
 # **Exercice 1.** Écrivez une liste d'au moins deux taux d'apprentissage à essayer, entre
-# 0,01 et 0,5 (par exemple un petit, un moyen et un grand).
+# 0,01 et 0,5 (par exemple un petit, un moyen et un grand), à la place des `...`. En Python,
+# les décimales s'écrivent avec un point et les valeurs se séparent par des virgules :
+# `[0.2, 0.4]`.
 
 # %%
 # BEGIN SOLUTION
 learning_rates = [0.03, 0.1, 0.3]
 # END SOLUTION
+learning_rates = checked_learning_rates(learning_rates, 1)
 
 # %% [markdown] lang="en"
 # Now the tray itself. The outer `start_run` is the parent; each `start_run(nested=True)` inside
@@ -81,7 +89,7 @@ learning_rates = [0.03, 0.1, 0.3]
 leaf_counts = [8, 31]
 
 with mlflow.start_run(run_name="compare-formulas") as parent:
-    for learning_rate, leaves in itertools.product(answer_given(learning_rates, 1), leaf_counts):
+    for learning_rate, leaves in itertools.product(learning_rates, leaf_counts):
         recipe = Recipe(learning_rate=learning_rate, max_leaf_nodes=leaves, max_iter=80)
         with mlflow.start_run(run_name=f"lr={learning_rate} leaves={leaves}", nested=True):
             mlflow.set_tag("purpose", "compare-formulas")
@@ -124,10 +132,14 @@ tray[["tags.mlflow.runName", "learning_rate", "leaves", "metrics.rmse", "metrics
 # %%
 figure, axis = plt.subplots(figsize=(5, 3.5))
 for leaves, runs in tray.sort_values("learning_rate").groupby("leaves"):
-    axis.plot(runs["learning_rate"], runs["metrics.rmse"], marker="o", label=f"{leaves} leaves")
+    label = f"{leaves} leaves"  # lang="en"
+    label = f"{leaves} feuilles"  # lang="fr"
+    axis.plot(runs["learning_rate"], runs["metrics.rmse"], marker="o", label=label)
 axis.set_xscale("log")
-axis.set_xlabel("learning rate")
-axis.set_ylabel("rmse (lower is better)")
+axis.set_xlabel("learning rate")  # lang="en"
+axis.set_xlabel("taux d'apprentissage")  # lang="fr"
+axis.set_ylabel("rmse (lower is better)")  # lang="en"
+axis.set_ylabel("rmse (plus bas, c'est mieux)")  # lang="fr"
 axis.legend()
 mlflow.MlflowClient().log_figure(parent_id, figure, "rmse_by_formula.png")
 
@@ -138,7 +150,8 @@ mlflow.MlflowClient().log_figure(parent_id, figure, "rmse_by_formula.png")
 # book can sort for us: `order_by` takes a list such as `["metrics.r2 DESC"]` (a column, then
 # `ASC` for smallest first or `DESC` for largest first).
 #
-# **Exercise 2.** Write the `order_by` list that puts the formula with the lowest `rmse` first.
+# **Exercise 2.** Write the `order_by` list that puts the formula with the lowest `rmse` first,
+# in place of the `...`.
 
 # %% [markdown] lang="fr"
 # ## 3. Laisser une requête choisir
@@ -149,17 +162,18 @@ mlflow.MlflowClient().log_figure(parent_id, figure, "rmse_by_formula.png")
 # plus grand d'abord).
 #
 # **Exercice 2.** Écrivez la liste `order_by` qui met en premier la formule de plus petite
-# `rmse`.
+# `rmse`, à la place des `...`.
 
 # %%
 # BEGIN SOLUTION
 best_first = ["metrics.rmse ASC"]
 # END SOLUTION
+best_first = checked_order_by(best_first, 2)
 
 # %%
 best = mlflow.search_runs(
     filter_string=f"tags.mlflow.parentRunId = '{parent_id}'",
-    order_by=answer_given(best_first, 2),
+    order_by=best_first,
     max_results=1,
 )
 best_run_id = best["run_id"].iloc[0]

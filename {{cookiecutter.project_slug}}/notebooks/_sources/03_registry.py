@@ -37,14 +37,27 @@ import pandas as pd
 
 from __PACKAGE__.lab.registry import find_champion, model_uri
 from __PACKAGE__.lab.train import Recipe, train
-from __PACKAGE__.menu import example_order
+from __PACKAGE__.menu import DISH_UNIT, example_order
+from __PACKAGE__.messages import number
 from __PACKAGE__.settings import PROJECT_ROOT, get_settings
-from __PACKAGE__.workshop import answer_given
 from __PACKAGE__.workshop.checks import check_registry
+from __PACKAGE__.workshop.exercises import checked_champion_uri, checked_models
 from __PACKAGE__.workshop.restaurant import load_pipeline
 
 settings = get_settings()
+# tables write their numbers as the notebook's language does  # lang="en"
+# les tableaux écrivent leurs nombres à la française  # lang="fr"
+pd.options.display.float_format = lambda value: number(value, 3)
 registry = mlflow.MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
+
+
+def say_result(result):
+    """One line per training: its version, its score and the alias it earned."""  # lang="en"
+    """Une ligne par entraînement : sa version, son score et l'alias gagné."""  # lang="fr"
+    rmse = number(result.metrics["rmse"], 3)
+    won = "champion" if result.promoted else "challenger"
+    print(f"version {result.version}: rmse {rmse}, alias {won}")  # lang="en"
+    print(f"version {result.version} : rmse {rmse}, alias {won}")  # lang="fr"
 
 # %% [markdown] lang="en"
 # ## 1. Register formulas
@@ -67,7 +80,7 @@ registry = mlflow.MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
 quick = train(settings, Recipe(max_iter=10))
 weak = train(settings, Recipe(learning_rate=0.01, max_iter=20))
 for result in (quick, weak):
-    print(f"version {result.version}: rmse {result.metrics['rmse']:.3f}, won: {result.promoted}")
+    say_result(result)
 
 # %% [markdown] lang="en"
 # The registry lists every version and the aliases it carries. A version never changes once
@@ -80,14 +93,17 @@ for result in (quick, weak):
 
 # %%
 def registry_table():
-    """One row per registered version: its number, its aliases and its score."""
+    """One row per registered version: its number, its aliases and its score."""  # lang="en"
+    """Une ligne par version enregistrée : son numéro, ses alias et son score."""  # lang="fr"
     found = registry.search_model_versions(f"name = '{settings.model_name}'")
-    # A search lists versions briefly; asking for each one gives its aliases too.
+    # A search lists versions briefly; asking for each one gives its aliases too.  # lang="en"
+    # Une recherche liste les versions en bref ; en demander chacune donne ses alias.  # lang="fr"
     versions = [registry.get_model_version(settings.model_name, one.version) for one in found]
     return pd.DataFrame(
         {
             "version": int(version.version),
-            "aliases": ", ".join(version.aliases),
+            "aliases": ", ".join(version.aliases),  # lang="en"
+            "alias": ", ".join(version.aliases),  # lang="fr"
             "rmse": registry.get_run(version.run_id).data.metrics["rmse"],
         }
         for version in versions
@@ -103,7 +119,8 @@ registry_table()
 # `models:/<name>/<version>`; with an alias, `models:/<name>@<alias>`. Only `lab/registry.py`
 # writes these addresses, with its function `model_uri(settings, version=None)`.
 #
-# **Exercise 1.** Ask `model_uri` for the champion's address (give no version).
+# **Exercise 1.** Ask `model_uri` for the champion's address (give no version), in place of
+# the `...`.
 
 # %% [markdown] lang="fr"
 # ## 2. Charger le champion par son alias
@@ -112,16 +129,20 @@ registry_table()
 # `models:/<nom>/<version>` ; avec un alias, `models:/<nom>@<alias>`. Seul `lab/registry.py`
 # écrit ces adresses, avec sa fonction `model_uri(settings, version=None)`.
 #
-# **Exercice 1.** Demandez à `model_uri` l'adresse du champion (sans donner de version).
+# **Exercice 1.** Demandez à `model_uri` l'adresse du champion (sans donner de version), à
+# la place des `...`.
 
 # %%
 # BEGIN SOLUTION
 champion_uri = model_uri(settings)
 # END SOLUTION
+champion_uri = checked_champion_uri(champion_uri, settings, 1)
 
 # %%
-print(answer_given(champion_uri, 1))
-print(model_uri(settings, version=quick.version))  # the same model today, pinned for ever
+print(champion_uri)
+# the same model today, but pinned for ever  # lang="en"
+# le même modèle aujourd'hui, mais fixé pour toujours  # lang="fr"
+print(model_uri(settings, version=quick.version))
 print(find_champion(settings))
 
 # %% [markdown] lang="en"
@@ -148,6 +169,7 @@ print(find_champion(settings))
 champion_pipeline = load_pipeline(settings)
 pinned_pipeline = load_pipeline(settings, version=quick.version)
 # END SOLUTION
+checked_models(2, champion_pipeline=champion_pipeline, pinned_pipeline=pinned_pipeline)
 
 # %% [markdown] lang="en"
 # Both cook the same example order, and agree: today the champion *is* that version.
@@ -158,8 +180,20 @@ pinned_pipeline = load_pipeline(settings, version=quick.version)
 
 # %%
 order_table = pd.DataFrame([example_order().model_dump()])
-print("by alias  :", champion_pipeline.predict(order_table)[0])
-print("by version:", pinned_pipeline.predict(order_table)[0])
+
+
+def say_dishes(by_alias, by_version):
+    """The same order, cooked by the champion's alias and by a fixed version."""  # lang="en"
+    """La même commande, cuisinée par l'alias du champion et par une version fixée."""  # lang="fr"
+    by_alias = f"{number(by_alias.predict(order_table)[0], 3)} {DISH_UNIT}"
+    by_version = f"{number(by_version.predict(order_table)[0], 3)} {DISH_UNIT}"
+    print(f"by alias:   {by_alias}")  # lang="en"
+    print(f"by version: {by_version}")  # lang="en"
+    print(f"par l'alias :   {by_alias}")  # lang="fr"
+    print(f"par la version : {by_version}")  # lang="fr"
+
+
+say_dishes(champion_pipeline, pinned_pipeline)
 
 # %% [markdown] lang="en"
 # ## 3. Why an alias beats a version number
@@ -180,9 +214,8 @@ print("by version:", pinned_pipeline.predict(order_table)[0])
 
 # %%
 better = train(settings, Recipe(max_iter=60))
-print(f"version {better.version}: rmse {better.metrics['rmse']:.3f}, won: {better.promoted}")
-print("by alias  :", load_pipeline(settings).predict(order_table)[0])
-print("by version:", load_pipeline(settings, version=quick.version).predict(order_table)[0])
+say_result(better)
+say_dishes(load_pipeline(settings), load_pipeline(settings, version=quick.version))
 registry_table()
 
 # %% [markdown] lang="en"
@@ -215,7 +248,8 @@ submitted = mlflow.projects.run(
     env_manager="local",
     experiment_name=settings.experiment_name,
 )
-print(submitted.run_id, submitted.get_status())
+print(f"run {submitted.run_id}: {submitted.get_status()}")  # lang="en"
+print(f"run {submitted.run_id} : {submitted.get_status()}")  # lang="fr"
 registry_table()
 
 # %% [markdown] lang="en"

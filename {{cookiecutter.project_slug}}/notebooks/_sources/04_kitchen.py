@@ -34,9 +34,10 @@ from websockets.sync.client import connect
 
 from __PACKAGE__.data import make_dataset
 from __PACKAGE__.menu import FEATURES, TARGET, example_order, ingredients
+from __PACKAGE__.messages import number
 from __PACKAGE__.settings import get_settings
-from __PACKAGE__.workshop import answer_given
 from __PACKAGE__.workshop.checks import check_kitchen
+from __PACKAGE__.workshop.exercises import checked_batch, checked_dish
 from __PACKAGE__.workshop.restaurant import ensure_champion, open_kitchen
 
 settings = get_settings()
@@ -83,9 +84,16 @@ for path, methods in menu["paths"].items():
         print(f"{method.upper():<5} {path:<16} {route.get('summary', '')}")
 
 order_fields = menu["components"]["schemas"]["Order"]["properties"]
-assert list(order_fields) == FEATURES  # the published menu is the package's menu
+# the menu the kitchen publishes is the package's own  # lang="en"
+# la carte que publie la cuisine est celle du paquet  # lang="fr"
+assert list(order_fields) == FEATURES
 for name, field in order_fields.items():
-    limits = field.get("enum") or (field.get("minimum"), field.get("maximum"))
+    if "enum" in field:
+        limits = ", ".join(field["enum"])
+    elif "maximum" in field:
+        limits = f"{number(field['minimum'])} – {number(field['maximum'])}"
+    else:
+        limits = field.get("type", "")
     print(f"  {name:<20} {limits}")
 
 # %% [markdown] lang="en"
@@ -95,7 +103,7 @@ for name, field in order_fields.items():
 # values, ready to travel.
 #
 # **Exercise 1.** Send `order` to the kitchen: a `POST` on `/predict` with the order as JSON
-# (`http.post(path, json=...)`), and keep the answer in `response`.
+# (`http.post(path, json=...)`), and keep the answer in `response`, in place of the `...`.
 
 # %% [markdown] lang="fr"
 # ## 3. Une commande, un plat
@@ -104,16 +112,15 @@ for name, field in order_fields.items():
 # valeurs JSON, prêtes à voyager.
 #
 # **Exercice 1.** Envoyez `order` à la cuisine : un `POST` sur `/predict` avec la commande en
-# JSON (`http.post(chemin, json=...)`), et gardez la réponse dans `response`.
+# JSON (`http.post(chemin, json=...)`), et gardez la réponse dans `response`, à la place des
+# `...`.
 
 # %%
 order = example_order().model_dump(mode="json")
 # BEGIN SOLUTION
 response = http.post("/predict", json=order)
 # END SOLUTION
-
-# %%
-dish = answer_given(response, 1).json()
+dish = checked_dish(response, 1)
 dish
 
 # %% [markdown] lang="en"
@@ -124,7 +131,7 @@ dish
 #
 # **Exercise 2.** Take the first 50 rows of the table's order columns (`FEATURES`) as a list of
 # dictionaries (`.to_dict(orient="records")`) into `orders`, send them to `/predict/batch`,
-# and keep the JSON answer in `batch`.
+# and keep the JSON answer in `batch`. The cell is yours: replace its `...` and its `raise`.
 
 # %% [markdown] lang="fr"
 # ## 4. Un lot de commandes
@@ -134,7 +141,8 @@ dish
 #
 # **Exercice 2.** Prenez les 50 premières lignes des colonnes de commande (`FEATURES`) de la
 # table comme liste de dictionnaires (`.to_dict(orient="records")`) dans `orders`, envoyez-les
-# à `/predict/batch`, et gardez la réponse JSON dans `batch`.
+# à `/predict/batch`, et gardez la réponse JSON dans `batch`. La cellule est à vous :
+# remplacez ses `...` et son `raise`.
 
 # %%
 table = make_dataset()
@@ -142,6 +150,7 @@ table = make_dataset()
 orders = table[FEATURES].head(50).to_dict(orient="records")
 batch = http.post("/predict/batch", json={"orders": orders}).json()
 # END SOLUTION
+batch = checked_batch(batch, 50, 2)
 
 # %% [markdown] lang="en"
 # The kitchen never saw these rows' true outcomes. A picture shows how close its dishes are.
@@ -154,8 +163,10 @@ batch = http.post("/predict/batch", json={"orders": orders}).json()
 figure, axis = plt.subplots(figsize=(4, 4))
 axis.scatter(table[TARGET].head(50), batch["predictions"], s=12)
 axis.axline((0, 0), slope=1, color="grey", linestyle="--")
-axis.set_xlabel(f"true ({batch['unit']})")
-axis.set_ylabel(f"cooked by version {batch['model_version']}")
+axis.set_xlabel(f"true value ({batch['unit']})")  # lang="en"
+axis.set_xlabel(f"valeur réelle ({batch['unit']})")  # lang="fr"
+axis.set_ylabel(f"cooked by version {batch['model_version']}")  # lang="en"
+axis.set_ylabel(f"cuisiné par la version {batch['model_version']}")  # lang="fr"
 
 # %% [markdown] lang="en"
 # ## 5. A bad order is refused

@@ -31,12 +31,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from __PACKAGE__.menu import example_order, ingredients
+from __PACKAGE__.menu import DISH_LABEL, example_order, ingredients
 from __PACKAGE__.processes import SHOP_PAGE
 from __PACKAGE__.settings import get_settings
 from __PACKAGE__.shop.client import KitchenClient, KitchenError
-from __PACKAGE__.workshop import answer_given
 from __PACKAGE__.workshop.checks import check_shop
+from __PACKAGE__.workshop.exercises import checked_item, checked_page
 from __PACKAGE__.workshop.restaurant import ensure_champion, free_port, open_kitchen, open_shop
 
 settings = get_settings()
@@ -106,7 +106,8 @@ except KitchenError as problem:
 # its settings, so we point them at our kitchen first.
 #
 # **Exercise 1.** Click the page's button and run the page again:
-# `page.button[0].click().run()` returns the page after the click; keep it in `page`.
+# `page.button[0].click().run()` returns the page after the click; keep it in `page`, in
+# place of the `...`.
 
 # %% [markdown] lang="fr"
 # ## 3. La page, cliquée par un programme
@@ -116,21 +117,26 @@ except KitchenError as problem:
 # page lit l'adresse de la cuisine dans ses réglages : on les pointe d'abord sur notre cuisine.
 #
 # **Exercice 1.** Cliquez sur le bouton de la page et relancez-la :
-# `page.button[0].click().run()` rend la page après le clic ; gardez-la dans `page`.
+# `page.button[0].click().run()` rend la page après le clic ; gardez-la dans `page`, à la
+# place des `...`.
 
 # %%
 os.environ["KITCHEN_URL"] = kitchen.url
-get_settings.cache_clear()  # the page will read the settings again, with the new address
+# the page will read its settings again, with the new address  # lang="en"
+# la page relira ses réglages, avec la nouvelle adresse  # lang="fr"
+get_settings.cache_clear()
 page = AppTest.from_file(str(SHOP_PAGE), default_timeout=30).run()
 
 # %%
 # BEGIN SOLUTION
 page = page.button[0].click().run()
 # END SOLUTION
+page = checked_page(page, 1)
 
 # %%
-for metric in answer_given(page, 1).metric:
-    print(metric.label, ":", metric.value)
+for metric in page.metric:
+    print(f"{metric.label}: {metric.value}")  # lang="en"
+    print(f"{metric.label} : {metric.value}")  # lang="fr"
 for caption in page.caption:
     print(caption.value)
 
@@ -141,7 +147,7 @@ for caption in page.caption:
 # order many times, one ingredient sliding across its whole range on the menu.
 #
 # **Exercise 2.** Choose the ingredient to slide: any item of `numbers` (for example
-# `numbers[0]`), into `sliding`.
+# `numbers[0]`), into `sliding`, in place of the `...`.
 
 # %% [markdown] lang="fr"
 # ## 4. Comment le plat bouge avec un ingrédient
@@ -150,16 +156,16 @@ for caption in page.caption:
 # commande plusieurs fois, un seul ingrédient glissant sur toute sa plage de la carte.
 #
 # **Exercice 2.** Choisissez l'ingrédient qui glisse : n'importe quel élément de `numbers`
-# (par exemple `numbers[0]`), dans `sliding`.
+# (par exemple `numbers[0]`), dans `sliding`, à la place des `...`.
 
 # %%
 numbers = [item for item in ingredients() if item.maximum is not None and item.kind is float]
 # BEGIN SOLUTION
 sliding = numbers[0]
 # END SOLUTION
+sliding = checked_item(sliding, numbers, 2, name="sliding", among="numbers")
 
 # %%
-sliding = answer_given(sliding, 2)
 values = np.linspace(sliding.minimum, sliding.maximum, 25)
 orders = [{**order, sliding.name: float(value)} for value in values]
 batch = waiter.call("POST", "/predict/batch", json={"orders": orders}).json()
@@ -167,7 +173,7 @@ batch = waiter.call("POST", "/predict/batch", json={"orders": orders}).json()
 figure, axis = plt.subplots(figsize=(5, 3.5))
 axis.plot(values, batch["predictions"], marker=".")
 axis.set_xlabel(f"{sliding.label} ({sliding.unit})")
-axis.set_ylabel(batch["unit"])
+axis.set_ylabel(f"{DISH_LABEL} ({batch['unit']})")
 
 # %% [markdown] lang="en"
 # ## Self-check

@@ -93,15 +93,40 @@ MESSAGES = {
         "en": "log it with `mlflow.log_metrics(metrics)` inside the `with` block.",
         "fr": "enregistrez-la avec `mlflow.log_metrics(metrics)` dans le bloc `with`.",
     },
+    "first_run_failed": {
+        "en": "the run 'first-experiment' stopped on an error before its results were written.",
+        "fr": "la run 'first-experiment' s'est arrêtée sur une erreur avant que ses résultats "
+        "soient notés.",
+    },
+    "first_run_failed_hint": {
+        "en": "read the error under the experiment's cell, fix its cause, and run the cell again.",
+        "fr": "lisez l'erreur sous la cellule de l'expérience, corrigez sa cause, et relancez "
+        "la cellule.",
+    },
+    "first_run_rate_unreadable": {
+        "en": "the run's learning rate was written as {shown}, not as a number.",
+        "fr": "le taux d'apprentissage de la run a été noté {shown}, pas comme un nombre.",
+    },
+    "first_run_rate_outside": {
+        "en": "the run 'first-experiment' used a learning rate of {shown}, outside the range "
+        "exercise 1 asks for ({low} to {high}).",
+        "fr": "la run 'first-experiment' a utilisé un taux d'apprentissage de {shown}, hors "
+        "de la plage que demande l'exercice 1 ({low} à {high}).",
+    },
+    "first_run_rate_outside_hint": {
+        "en": "choose a rate inside that range in exercise 1, then run the cells below it again.",
+        "fr": "choisissez un taux dans cette plage à l'exercice 1, puis relancez les cellules "
+        "qui le suivent.",
+    },
     "first_run_weak": {
-        "en": "the model of 'first-experiment' predicts no better than always guessing the "
-        "average.",
-        "fr": "le modèle de 'first-experiment' ne prédit pas mieux que de toujours donner la "
-        "moyenne.",
+        "en": "the model of 'first-experiment' explains less than half of the outcome's "
+        "variation (its r2).",
+        "fr": "le modèle de 'first-experiment' explique moins de la moitié de la variation du "
+        "résultat (son r2).",
     },
     "first_run_weak_hint": {
-        "en": "try a learning rate between 0.01 and 0.5.",
-        "fr": "essayez un taux d'apprentissage entre 0,01 et 0,5.",
+        "en": "try another learning rate between {low} and {high}.",
+        "fr": "essayez un autre taux d'apprentissage entre {low} et {high}.",
     },
     "first_run_ok": {
         "en": "the first experiment is in the lab book, with its ingredients and results.",
@@ -109,11 +134,232 @@ MESSAGES = {
         "et ses résultats.",
     },
     "exercise_not_done": {
-        "en": "Exercise {number} is not done yet: replace this cell's `raise` with your code "
-        "(the text above the cell says what to write), then run the cell again.",
-        "fr": "L'exercice {number} n'est pas encore fait : remplacez le `raise` de cette "
-        "cellule par votre code (le texte au-dessus de la cellule dit quoi écrire), puis "
-        "relancez la cellule.",
+        "en": "Exercise {number} is not done yet: this cell is yours to write. Replace its "
+        "`...` and its `raise ExerciseNotDone({number})` line with your code (the text "
+        "above the cell says what to write), then run the cell again.",
+        "fr": "L'exercice {number} n'est pas encore fait : cette cellule est à vous. "
+        "Remplacez ses `...` et sa ligne `raise ExerciseNotDone({number})` par votre "
+        "code (le texte au-dessus de la cellule dit quoi écrire), puis relancez la "
+        "cellule.",
+    },
+    "exercise_placeholder_left": {
+        "en": "Exercise {number} is not done yet: in this cell, `{name} = ...` still waits "
+        "for your answer. Replace the `...` with it (the text above the cell says what "
+        "to write), then run the cell again.",
+        "fr": "L'exercice {number} n'est pas encore fait : dans cette cellule, `{name} = ...` "
+        "attend encore votre réponse. Remplacez les `...` par elle (le texte au-dessus "
+        "de la cellule dit quoi écrire), puis relancez la cellule.",
+    },
+    "exercise_not_quite": {
+        "en": "✏️ Exercise {number}, not quite yet: {problem} Hint: {hint} Then run this cell "
+        "again.",
+        "fr": "✏️ Exercice {number}, pas tout à fait : {problem} Indice : {hint} Puis "
+        "relancez cette cellule.",
+    },
+    "answer_decimal_comma": {
+        "en": "`{name}` reads as {shown}: Python took the comma for a separator between values.",
+        "fr": "`{name}` se lit {shown} : Python a pris la virgule pour un séparateur entre "
+        "des valeurs.",
+    },
+    "answer_decimal_comma_hint": {
+        "en": "in Python, decimals are written with a point (3.5, not 3,5).",
+        "fr": "en Python, les décimales s'écrivent avec un point (3.5, et non 3,5).",
+    },
+    "answer_not_number": {
+        "en": "`{name}` is {shown}, not a number.",
+        "fr": "`{name}` vaut {shown}, pas un nombre.",
+    },
+    "answer_not_number_hint": {
+        "en": "write the number itself, without quotes.",
+        "fr": "écrivez le nombre lui-même, sans guillemets.",
+    },
+    "answer_out_of_range": {
+        "en": "`{name}` is {shown}, outside the range the exercise asks for ({low} to {high}).",
+        "fr": "`{name}` vaut {shown}, hors de la plage que demande l'exercice ({low} à {high}).",
+    },
+    "answer_out_of_range_hint": {
+        "en": "choose a value inside that range.",
+        "fr": "choisissez une valeur dans cette plage.",
+    },
+    "answer_not_list": {
+        "en": "`{name}` should be a list, and it is {shown}.",
+        "fr": "`{name}` devrait être une liste, et vaut {shown}.",
+    },
+    "answer_not_list_hint": {
+        "en": "put the values between square brackets, separated by commas: [first, second].",
+        "fr": "mettez les valeurs entre crochets, séparées par des virgules : [première, "
+        "deuxième].",
+    },
+    "answer_too_few": {
+        "en": "`{name}` needs at least {least} values, to have something to compare.",
+        "fr": "`{name}` demande au moins {least} valeurs, pour avoir de quoi comparer.",
+    },
+    "answer_too_few_hint": {
+        "en": "add values to the list, separated by commas.",
+        "fr": "ajoutez des valeurs à la liste, séparées par des virgules.",
+    },
+    "order_by_not_text": {
+        "en": "each item of `{name}` is a text, and {shown} is not.",
+        "fr": "chaque élément de `{name}` est un texte, et {shown} n'en est pas un.",
+    },
+    "order_by_not_text_hint": {
+        "en": 'put it between quotes, as in ["metrics.r2 DESC"].',
+        "fr": 'mettez-le entre guillemets, comme dans ["metrics.r2 DESC"].',
+    },
+    "order_by_direction": {
+        "en": "{shown} must end with a direction: ASC or DESC.",
+        "fr": "{shown} doit finir par un sens : ASC ou DESC.",
+    },
+    "order_by_direction_hint": {
+        "en": "a column's name, one space, then ASC or DESC.",
+        "fr": "le nom d'une colonne, une espace, puis ASC ou DESC.",
+    },
+    "order_by_no_prefix": {
+        "en": "{shown} names no column of the lab book.",
+        "fr": "{shown} ne nomme aucune colonne du cahier de laboratoire.",
+    },
+    "order_by_no_prefix_hint": {
+        "en": "a metric's column starts with `metrics.`, as in the text above.",
+        "fr": "la colonne d'une métrique commence par `metrics.`, comme dans le texte au-dessus.",
+    },
+    "uri_not_called": {
+        "en": "`{name}` is the function `model_uri` itself, not an address.",
+        "fr": "`{name}` est la fonction `model_uri` elle-même, pas une adresse.",
+    },
+    "uri_not_called_hint": {
+        "en": "call it: brackets after its name, with what it needs inside.",
+        "fr": "appelez-la : des parenthèses après son nom, avec ce qu'il lui faut dedans.",
+    },
+    "uri_not_model": {
+        "en": "`{name}` is {shown}, not an address in the registry.",
+        "fr": "`{name}` vaut {shown}, pas une adresse du registre.",
+    },
+    "uri_not_model_hint": {
+        "en": "ask `model_uri` for it.",
+        "fr": "demandez-la à `model_uri`.",
+    },
+    "uri_pinned": {
+        "en": "`{name}` is {shown}: one fixed version, not the champion.",
+        "fr": "`{name}` vaut {shown} : une version fixée, pas le champion.",
+    },
+    "uri_pinned_hint": {
+        "en": "give no version: the alias finds the champion by itself.",
+        "fr": "ne donnez pas de version : l'alias trouve le champion tout seul.",
+    },
+    "uri_other_alias": {
+        "en": "`{name}` is {shown}: the address of another alias.",
+        "fr": "`{name}` vaut {shown} : l'adresse d'un autre alias.",
+    },
+    "uri_other_alias_hint": {
+        "en": "ask `model_uri` with the settings only.",
+        "fr": "demandez à `model_uri` avec les réglages seulement.",
+    },
+    "model_not_model": {
+        "en": "`{name}` is {shown}, not a model that can predict.",
+        "fr": "`{name}` vaut {shown}, pas un modèle capable de prédire.",
+    },
+    "model_not_model_hint": {
+        "en": "keep what `load_pipeline(...)` returns.",
+        "fr": "gardez ce que rend `load_pipeline(...)`.",
+    },
+    "response_not_response": {
+        "en": "`{name}` is {shown}, not the kitchen's answer.",
+        "fr": "`{name}` vaut {shown}, pas la réponse de la cuisine.",
+    },
+    "response_not_response_hint": {
+        "en": "keep what `http.post(...)` returns.",
+        "fr": "gardez ce que rend `http.post(...)`.",
+    },
+    "response_status_404": {
+        "en": "the kitchen answered {status}: that path is not one of its routes.",
+        "fr": "la cuisine a répondu {status} : ce chemin n'est pas une de ses routes.",
+    },
+    "response_status_404_hint": {
+        "en": "write the path exactly as the exercise names it, with no slash at the end.",
+        "fr": "écrivez le chemin exactement comme l'exercice le nomme, sans barre oblique à "
+        "la fin.",
+    },
+    "response_status_405": {
+        "en": "the kitchen answered {status}: that route does not take this kind of request.",
+        "fr": "la cuisine a répondu {status} : cette route n'accepte pas ce genre de requête.",
+    },
+    "response_status_405_hint": {
+        "en": "an order is sent with POST, not GET.",
+        "fr": "une commande s'envoie avec POST, pas GET.",
+    },
+    "response_status_422": {
+        "en": "the kitchen refused the order ({status}); the fields it names: {fields}.",
+        "fr": "la cuisine a refusé la commande ({status}) ; les champs qu'elle nomme : {fields}.",
+    },
+    "response_status_422_hint": {
+        "en": "send the dictionary `order` as it is, not wrapped in another one: the menu's "
+        "fields, each inside its range.",
+        "fr": "envoyez le dictionnaire `order` tel quel, sans l'emballer dans un autre : les "
+        "champs du menu, chacun dans sa plage.",
+    },
+    "response_status_other": {
+        "en": "the kitchen answered HTTP {status}.",
+        "fr": "la cuisine a répondu HTTP {status}.",
+    },
+    "response_status_other_hint": {
+        "en": "read `response.text`: the kitchen says why.",
+        "fr": "lisez `response.text` : la cuisine dit pourquoi.",
+    },
+    "batch_is_response": {
+        "en": "`{name}` is the kitchen's raw answer, not the JSON inside it.",
+        "fr": "`{name}` est la réponse brute de la cuisine, pas le JSON qu'elle contient.",
+    },
+    "batch_is_response_hint": {
+        "en": "read it with `.json()`.",
+        "fr": "lisez-la avec `.json()`.",
+    },
+    "batch_refused": {
+        "en": "`{name}` holds no predictions: {shown}.",
+        "fr": "`{name}` ne contient pas de prédictions : {shown}.",
+    },
+    "batch_refused_hint": {
+        "en": "the body is a dictionary whose key `orders` holds the list of orders.",
+        "fr": "le corps est un dictionnaire dont la clé `orders` contient la liste des commandes.",
+    },
+    "batch_wrong_length": {
+        "en": "the number of predictions in `{name}` is {count}, not {rows}.",
+        "fr": "le nombre de prédictions dans `{name}` est {count}, et non {rows}.",
+    },
+    "batch_wrong_length_hint": {
+        "en": "take the first rows of the table with `.head(...)`.",
+        "fr": "prenez les premières lignes de la table avec `.head(...)`.",
+    },
+    "page_not_run": {
+        "en": "`{name}` is the button, not the page after the click.",
+        "fr": "`{name}` est le bouton, pas la page après le clic.",
+    },
+    "page_not_run_hint": {
+        "en": "end the line with `.run()`: it runs the page again and returns it.",
+        "fr": "finissez la ligne par `.run()` : il relance la page et la rend.",
+    },
+    "page_not_page": {
+        "en": "`{name}` is {shown}, not the page.",
+        "fr": "`{name}` vaut {shown}, pas la page.",
+    },
+    "page_not_page_hint": {
+        "en": "keep what `....click().run()` returns.",
+        "fr": "gardez ce que rend `....click().run()`.",
+    },
+    "item_by_name": {
+        "en": "`{name}` is the text {shown}, not an item of `{among}`.",
+        "fr": "`{name}` est le texte {shown}, pas un élément de `{among}`.",
+    },
+    "item_not_in_list": {
+        "en": "`{name}` is {shown}, not an item of `{among}`.",
+        "fr": "`{name}` vaut {shown}, pas un élément de `{among}`.",
+    },
+    "item_whole_list": {
+        "en": "`{name}` is a whole list, not one of its items.",
+        "fr": "`{name}` est une liste entière, pas un de ses éléments.",
+    },
+    "item_hint": {
+        "en": "take one item from the list by its position: `{among}[...]`.",
+        "fr": "prenez un élément de la liste par sa position : `{among}[...]`.",
     },
     # --- The shop window ---
     "order_too_big": {
@@ -201,6 +447,15 @@ MESSAGES = {
         "fr": "donnez au moins deux taux d'apprentissage à l'exercice 1, puis relancez la "
         "comparaison.",
     },
+    "compare_rates_outside": {
+        "en": "the tray holds formulas with a learning rate outside {low} to {high} ({shown}).",
+        "fr": "le plateau contient des formules au taux d'apprentissage hors de {low} à "
+        "{high} ({shown}).",
+    },
+    "compare_rates_outside_hint": {
+        "en": "keep exercise 1's rates inside that range, then run the tray again.",
+        "fr": "gardez les taux de l'exercice 1 dans cette plage, puis relancez le plateau.",
+    },
     "compare_not_chosen": {
         "en": "no formula has been chosen yet.",
         "fr": "aucune formule n'a encore été choisie.",
@@ -210,14 +465,32 @@ MESSAGES = {
         "fr": "terminez l'exercice 2 : laissez `search_runs` trier les runs, puis prenez la "
         "première.",
     },
+    "compare_not_an_id": {
+        "en": "the chosen run should be one run's id (a text), and it is {shown}.",
+        "fr": "la run choisie devrait être l'identifiant d'une run (un texte), et vaut {shown}.",
+    },
+    "compare_not_an_id_hint": {
+        "en": "keep `best_run_id` as the notebook computes it: the first row's `run_id`.",
+        "fr": "gardez `best_run_id` tel que le notebook le calcule : le `run_id` de la "
+        "première ligne.",
+    },
+    "compare_not_in_tray": {
+        "en": "the chosen run is not one of the tray's formulas.",
+        "fr": "la run choisie n'est pas une des formules du plateau.",
+    },
+    "compare_not_in_tray_hint": {
+        "en": "search among the tray's children only, as the given filter does.",
+        "fr": "cherchez parmi les enfants du plateau seulement, comme le fait le filtre donné.",
+    },
     "compare_wrong_choice": {
         "en": "the chosen run is not the one with the lowest rmse in the comparison.",
         "fr": "la run choisie n'est pas celle qui a la plus petite rmse de la comparaison.",
     },
     "compare_wrong_choice_hint": {
-        "en": "lower rmse is better: sort ascending (`ASC`), and keep only the comparison's runs.",
-        "fr": "une rmse plus basse est meilleure : triez par ordre croissant (`ASC`), et ne "
-        "gardez que les runs de la comparaison.",
+        "en": "a lower rmse is better: which direction of the sort puts the smallest first? "
+        "The text above exercise 2 says.",
+        "fr": "une rmse plus basse est meilleure : quel sens du tri met la plus petite en "
+        "premier ? Le texte au-dessus de l'exercice 2 le dit.",
     },
     "compare_ok": {
         "en": "{runs:,} {runs:formula is|formulas are} compared in the lab book, and the best "
@@ -244,6 +517,24 @@ MESSAGES = {
         "the challenger.",
         "fr": "entraînez aussi la formule plus faible : un modèle qui ne bat pas le champion "
         "devient le challenger.",
+    },
+    "registry_alias_typo": {
+        "en": "the registry has an alias '{found}', but the kitchen asks for exactly '{alias}'.",
+        "fr": "le registre a un alias '{found}', mais la cuisine demande exactement '{alias}'.",
+    },
+    "registry_alias_typo_hint": {
+        "en": "aliases are case-sensitive: set '{alias}' with "
+        "`registry.set_registered_model_alias(...)`.",
+        "fr": "les alias distinguent majuscules et minuscules : posez '{alias}' avec "
+        "`registry.set_registered_model_alias(...)`.",
+    },
+    "registry_same_version": {
+        "en": "the champion and the challenger are the same version.",
+        "fr": "le champion et le challenger sont la même version.",
+    },
+    "registry_same_version_hint": {
+        "en": "train another formula: `train` gives it the alias it earns.",
+        "fr": "entraînez une autre formule : `train` lui donne l'alias qu'elle mérite.",
     },
     "registry_order_wrong": {
         "en": "the challenger has a lower rmse than the champion.",
@@ -275,6 +566,14 @@ MESSAGES = {
         "en": "run the cell that calls `open_kitchen(settings)` again.",
         "fr": "relancez la cellule qui appelle `open_kitchen(settings)`.",
     },
+    "kitchen_check_bad_address": {
+        "en": "{shown} is not the address of a kitchen.",
+        "fr": "{shown} n'est pas l'adresse d'une cuisine.",
+    },
+    "kitchen_check_bad_address_hint": {
+        "en": "give the address as `kitchen.url` writes it: http://, the machine, its port.",
+        "fr": "donnez l'adresse comme l'écrit `kitchen.url` : http://, la machine, son port.",
+    },
     "kitchen_check_other_model": {
         "en": "the kitchen cooks with another model than the registry's champion.",
         "fr": "la cuisine cuisine avec un autre modèle que le champion du registre.",
@@ -286,8 +585,10 @@ MESSAGES = {
         "laboratoire ? Arrêtez-la et relancez le notebook.",
     },
     "kitchen_check_accepts_bad": {
-        "en": "the kitchen accepted an order with a field that is not on the menu.",
-        "fr": "la cuisine a accepté une commande avec un champ absent du menu.",
+        "en": "the kitchen accepted an order that breaks the menu (a field not on it, or a "
+        "number out of its range).",
+        "fr": "la cuisine a accepté une commande qui ne suit pas le menu (un champ absent, ou "
+        "un nombre hors de sa plage).",
     },
     "kitchen_check_accepts_bad_hint": {
         "en": "every order must follow the menu (menu.py): look at how `Order` forbids extras.",
@@ -712,22 +1013,39 @@ MESSAGES = {
     },
     "class_server_open": {
         "en": "\nThe class server is open at {url} (admin: {admin}).\n"
-        "Accounts: {created:,} created, {kept:,} already there. New passwords are in {passwords} "
+        "Accounts created: {created:,}; already there: {kept:,}. New passwords are in {passwords} "
         "(only you can read it; never commit it).\n"
         "Addresses accepted: {hosts}.\n"
+        "After {attempts} wrong passwords within 15 minutes, an account is locked for {minutes} "
+        "min, even with the right password; the learner is told why, and each lock is said "
+        "here (CLASS_LOGIN_ATTEMPTS, CLASS_LOGIN_LOCK_MINUTES).\n"
         "Each learner writes in their .env:\n"
         "  MLFLOW_TRACKING_URI={url}\n  MLFLOW_TRACKING_USERNAME=<their account>\n"
         "  MLFLOW_TRACKING_PASSWORD=<their password>\n"
         "Press Ctrl-C to close the class server.\n",
         "fr": "\nLe serveur de classe est ouvert à {url} (admin : {admin}).\n"
-        "Comptes : {created:,} {created:créé|créés}, {kept:,} {kept:déjà présent|déjà présents}. "
-        "Les nouveaux mots de passe sont dans {passwords} (vous seul pouvez le lire ; ne le "
-        "commitez jamais).\n"
+        "Comptes créés : {created:,} ; déjà présents : {kept:,}. Les nouveaux mots de passe sont "
+        "dans {passwords} (vous seul pouvez le lire ; ne le commitez jamais).\n"
         "Adresses acceptées : {hosts}.\n"
+        "Après {attempts} mauvais mots de passe en 15 minutes, un compte est bloqué {minutes} "
+        "min, même avec le bon mot de passe ; l'élève en est averti, et chaque blocage est "
+        "signalé ici (CLASS_LOGIN_ATTEMPTS, CLASS_LOGIN_LOCK_MINUTES).\n"
         "Chaque élève écrit dans son .env :\n"
         "  MLFLOW_TRACKING_URI={url}\n  MLFLOW_TRACKING_USERNAME=<son compte>\n"
         "  MLFLOW_TRACKING_PASSWORD=<son mot de passe>\n"
         "Ctrl-C ferme le serveur de classe.\n",
+    },
+    "class_login_locked": {
+        "en": "🔒 The account '{name}' got {attempts} wrong passwords: it is locked for {minutes} "
+        "min. If a learner is locked out by mistake, it opens again by itself.",
+        "fr": "🔒 Le compte '{name}' a reçu {attempts} mauvais mots de passe : il est bloqué "
+        "{minutes} min. Si un élève est bloqué par erreur, il se rouvre de lui-même.",
+    },
+    "class_login_locked_answer": {
+        "en": "Too many wrong passwords for this account: it is locked, try again in {minutes} "
+        "min. If it was not you, tell the teacher.",
+        "fr": "Trop de mauvais mots de passe pour ce compte : il est bloqué, réessayez dans "
+        "{minutes} min. Si ce n'était pas vous, prévenez l'enseignant.",
     },
     "class_server_stopped": {
         "en": "The class server stopped by itself (its messages are above).",
@@ -860,13 +1178,18 @@ MESSAGES = {
         "({speed:,.0f} lignes/s), {rows:préparé|préparés} par la version {version} du modèle.",
     },
     "banquet_check_ok": {
-        "en": "every order of the village got its dish, and the dishes tasted here are Spark's.",
-        "fr": "chaque commande du village a eu son plat, et les plats goûtés ici sont ceux de "
-        "Spark.",
+        "en": "every order of the village got its dish, and {tasted} dishes cooked again here "
+        "are Spark's.",
+        "fr": "chaque commande du village a eu son plat, et {tasted} plats cuisinés à nouveau "
+        "ici sont ceux de Spark.",
     },
     "banquet_check_missing": {
-        "en": "the banquet's dishes are not all there.",
-        "fr": "les plats du banquet ne sont pas tous là.",
+        "en": "not every order got its dish (orders: {rows}, dishes: {count}).",
+        "fr": "toutes les commandes n'ont pas eu leur plat (commandes : {rows}, plats : {count}).",
+    },
+    "banquet_check_not_run": {
+        "en": "the banquet's dishes are not there yet.",
+        "fr": "les plats du banquet ne sont pas encore là.",
     },
     "banquet_check_missing_hint": {
         "en": "run the cell that calls `score_table`, and read its messages.",

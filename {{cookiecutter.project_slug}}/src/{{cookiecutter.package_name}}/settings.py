@@ -107,6 +107,12 @@ class Settings(BaseSettings):
         PROJECT_ROOT / ".class-server",
         description="The class server's own files (git-ignored): accounts, passwords, models.",
     )
+    class_login_attempts: int = Field(
+        5, ge=1, description="Wrong passwords within 15 minutes that lock a class account."
+    )
+    class_login_lock_minutes: float = Field(
+        5, gt=0, description="How long a locked class account stays locked, in minutes."
+    )
 
     @model_validator(mode="after")
     def give_each_learner_their_own_names(self):

@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 
 from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.settings import Settings, mlflow_server_environment
+from {{ cookiecutter.package_name }}.workshop.lockout import minutes_of
 
 MINIMUM_PASSWORD = 12  # MLflow refuses shorter passwords
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,63}")
@@ -180,7 +181,8 @@ def write_auth_config(settings: Settings, folder: Path) -> Path:
         "default_permission": "READ",
         "database_uri": accounts,
         "admin_username": settings.class_admin_username,
-        "authorization_function": "mlflow.server.auth:authenticate_request_basic_auth",
+        # MLflow's own password check, behind a lock after repeated failures (see lockout.py).
+        "authorization_function": f"{__package__}.lockout:authenticate",
         "grant_default_workspace_access": "false",
         # Checking a password is slow on purpose (PBKDF2) and MLflow checks it on every request:
         # remembering a good one for a minute makes a class's many small requests ~3x cheaper.
@@ -226,6 +228,11 @@ def server_environment(
         "MLFLOW_AUTH_CONFIG_PATH": str(config),
         "MLFLOW_AUTH_ADMIN_USERNAME": settings.class_admin_username,
         "MLFLOW_AUTH_ADMIN_PASSWORD": admin_password,
+        # What the lock on logins (workshop/lockout.py, in the server's processes) reads.
+        "CLASS_STATE_DIR": str(settings.class_state_dir.resolve()),
+        "CLASS_LOGIN_ATTEMPTS": str(settings.class_login_attempts),
+        "CLASS_LOGIN_LOCK_MINUTES": str(settings.class_login_lock_minutes),
+        "LANGUAGE": settings.language,
         # Signs the web forms; a fresh random key only means logging in again after a restart.
         "MLFLOW_FLASK_SERVER_SECRET_KEY": (
             secret_key.get_secret_value() if secret_key else secrets.token_hex(32)
@@ -327,6 +334,8 @@ def open_class_server(settings: Settings, args) -> None:
                     kept=len(outcome["kept"]),
                     passwords=passwords,
                     hosts=", ".join(names),
+                    attempts=settings.class_login_attempts,
+                    minutes=minutes_of(settings.class_login_lock_minutes * 60),
                 ),
                 flush=True,
             )
