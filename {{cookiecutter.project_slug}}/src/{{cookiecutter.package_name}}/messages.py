@@ -1178,10 +1178,11 @@ MESSAGES = {
         "({speed:,.0f} lignes/s), {rows:préparé|préparés} par la version {version} du modèle.",
     },
     "banquet_check_ok": {
-        "en": "every order of the village got its dish, and {tasted} dishes cooked again here "
-        "are Spark's.",
-        "fr": "chaque commande du village a eu son plat, et {tasted} plats cuisinés à nouveau "
-        "ici sont ceux de Spark.",
+        "en": "every order of the village got its dish, and the {tasted:,} "
+        "{tasted:dish|dishes} cooked again here {tasted:is|are} Spark's.",
+        "fr": "chaque commande du village a eu son plat, et {tasted:le|les} {tasted:,} "
+        "{tasted:plat cuisiné|plats cuisinés} à nouveau ici {tasted:est celui|sont ceux} de "
+        "Spark.",
     },
     "banquet_check_missing": {
         "en": "not every order got its dish (orders: {rows}, dishes: {count}).",
