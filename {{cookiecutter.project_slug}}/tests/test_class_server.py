@@ -709,6 +709,8 @@ def test_the_board_in_a_real_browser(checked, tmp_path, capsys):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from .test_shop_browser import screenshot_path
+
     browser = chromium(tmp_path)
     port = free_port()
     command = [sys.executable, "-m", PACKAGE, "board", "--port", str(port)]
@@ -728,9 +730,7 @@ def test_the_board_in_a_real_browser(checked, tmp_path, capsys):
 
         WebDriverWait(browser, BOARD_TIMEOUT).until(drawn)
         time.sleep(1)  # let the fonts and the layout settle before the picture
-        folder = Path(os.environ.get("TEST_ARTIFACTS", tmp_path))
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "class-board.png"
+        path = screenshot_path(tmp_path, "class-board.png")
         browser.save_screenshot(str(path))
     finally:
         browser.quit()
