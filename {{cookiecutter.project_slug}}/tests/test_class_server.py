@@ -717,6 +717,7 @@ def test_the_board_in_a_real_browser(checked, tmp_path, capsys):
     url = f"http://127.0.0.1:{port}"
     board = Server("board", [*command, "--server", checked["url"]], f"{url}/_stcore/health", url)
     teacher = {"CLASS_ADMIN_USERNAME": ADMIN[0], "CLASS_ADMIN_PASSWORD": ADMIN[1]}
+    teacher["LANGUAGE"] = "{{ cookiecutter.language }}"  # the page's numbers, as its words
     start(board, clean_environment(**teacher), quiet=True)  # the command, as the teacher types it
     try:
         assert wait_until_healthy([board], BOARD_TIMEOUT) is None, "the board did not start"

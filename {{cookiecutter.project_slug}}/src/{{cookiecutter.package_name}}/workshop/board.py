@@ -109,7 +109,7 @@ def show_the_class(admin: tuple[str, str]) -> None:
         else:
             st.info("{{ 'Aucune run notée encore : le classement se remplit quand on entraîne.' if fr else 'No scored run yet: the leaderboard fills up as learners train.' }}")
         {% if fr -%}
-        st.caption("La meilleure run de chaque élève, plus petite rmse d'abord (plus bas, mieux).")
+        st.caption("La meilleure run de chaque élève, de la plus petite rmse à la plus grande.")
         {%- else -%}
         st.caption("Each learner's best run, lowest rmse first (lower is better).")
         {%- endif %}
