@@ -100,6 +100,7 @@ ALWAYS = {
     "tests/test_kitchen_live.py",
     "tests/test_kitchen_browser.py",
     "tests/test_lab.py",
+    "tests/test_language.py",
     "tests/test_menu.py",
     "tests/test_mlproject.py",
     "tests/test_notebooks.py",

@@ -1,3 +1,4 @@
+{%- set fr = cookiecutter.language == "fr" -%}
 """The lab's champion: loaded when it appears, swapped when the alias moves (see safety.py)."""
 
 import asyncio
@@ -53,14 +54,14 @@ class ModelSlot:
             if champion and (self.current is None or self.current.champion != champion):
                 # One assignment swaps the model: orders already cooking keep the old one.
                 self.current = load(self.settings, champion)
-                log.info("Now serving %s version %s", champion.name, champion.version)
+                log.info("{{ 'Au menu : %s, version %s' if fr else 'Now serving %s version %s' }}", champion.name, champion.version)
             self.problem = None if champion else "no_champion"
         except (UntrustedModel, UnreadableModel) as refusal:
-            log.error("Model refused: %s", refusal)
+            log.error("{{ 'Modèle refusé : %s' if fr else 'Model refused: %s' }}", refusal)
             self.problem = refusal.key
         except Exception as error:  # its message, not its traceback: that may quote a password
             hidden = hide_password(str(error), self.settings.mlflow_tracking_uri)
-            log.error("Cannot reach the lab book at %s: %s", self.lab_book, hidden)
+            log.error("{{ 'Le cahier de laboratoire ne répond pas à %s : %s' if fr else 'Cannot reach the lab book at %s: %s' }}", self.lab_book, hidden)
             self.problem = "lab_unreachable"
         return self.current
 

@@ -125,5 +125,5 @@ def checked_encoder(pipeline) -> OrderEncoder | None:
         expected = table_of_the_pipeline(pipeline.named_steps["prepare"], orders)
         if np.array_equal(encoder.encode(columns_of(orders), len(orders)), expected):
             return encoder
-    log.warning("This pipeline is not shaped like the lab's: cooking it the plain way")
+    log.warning("{{ "Ce pipeline n'a pas la forme de ceux du labo : cuisiné à la manière simple" if cookiecutter.language == "fr" else "This pipeline is not shaped like the lab's: cooking it the plain way" }}")
     return None
