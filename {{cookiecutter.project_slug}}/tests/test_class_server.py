@@ -709,12 +709,15 @@ def test_the_board_in_a_real_browser(checked, tmp_path, capsys):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from .test_shop_browser import screenshot_path
+
     browser = chromium(tmp_path)
     port = free_port()
     command = [sys.executable, "-m", PACKAGE, "board", "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
     board = Server("board", [*command, "--server", checked["url"]], f"{url}/_stcore/health", url)
     teacher = {"CLASS_ADMIN_USERNAME": ADMIN[0], "CLASS_ADMIN_PASSWORD": ADMIN[1]}
+    teacher["LANGUAGE"] = "{{ cookiecutter.language }}"  # the page's numbers, as its words
     start(board, clean_environment(**teacher), quiet=True)  # the command, as the teacher types it
     try:
         assert wait_until_healthy([board], BOARD_TIMEOUT) is None, "the board did not start"
@@ -728,9 +731,7 @@ def test_the_board_in_a_real_browser(checked, tmp_path, capsys):
 
         WebDriverWait(browser, BOARD_TIMEOUT).until(drawn)
         time.sleep(1)  # let the fonts and the layout settle before the picture
-        folder = Path(os.environ.get("TEST_ARTIFACTS", tmp_path))
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "class-board.png"
+        path = screenshot_path(tmp_path, "class-board.png")
         browser.save_screenshot(str(path))
     finally:
         browser.quit()

@@ -62,9 +62,8 @@ def leaderboard(view: ClassView) -> pd.DataFrame:
     return pd.DataFrame(rows, index=places)
 
 
-def read_or_say_why() -> ClassView | None:
+def read_or_say_why(admin: tuple[str, str]) -> ClassView | None:
     """The class as the server knows it now, or None once the reason is shown in words."""
-    admin = (settings.class_admin_username, settings.class_admin_password.get_secret_value())
     try:
         return read_class(server_url, admin, READ_SECONDS)
     except httpx.HTTPStatusError as problem:
@@ -80,9 +79,9 @@ def read_or_say_why() -> ClassView | None:
 
 
 @st.fragment(run_every=settings.board_refresh_seconds)
-def show_the_class() -> None:
+def show_the_class(admin: tuple[str, str]) -> None:
     """Read the class and draw it; Streamlit runs this again every BOARD_REFRESH_SECONDS."""
-    view = read_or_say_why()
+    view = read_or_say_why(admin)
     if view is None:
         return
     checks, ranking = st.columns([3, 2], gap="large")
@@ -110,7 +109,7 @@ def show_the_class() -> None:
         else:
             st.info("{{ 'Aucune run notée encore : le classement se remplit quand on entraîne.' if fr else 'No scored run yet: the leaderboard fills up as learners train.' }}")
         {% if fr -%}
-        st.caption("La meilleure run de chaque élève, plus petite rmse d'abord (plus bas, mieux).")
+        st.caption("La meilleure run de chaque élève, de la plus petite rmse à la plus grande.")
         {%- else -%}
         st.caption("Each learner's best run, lowest rmse first (lower is better).")
         {%- endif %}
@@ -137,7 +136,8 @@ st.caption(
     "hint."
 )
 {%- endif %}
-if settings.class_admin_password is None:
+password = settings.class_admin_password
+if password is None:
     st.error(say("board_no_admin_password"))
 else:
-    show_the_class()
+    show_the_class((settings.class_admin_username, password.get_secret_value()))

@@ -73,7 +73,7 @@ class ClassServer:
         """Every item of a paged search (`experiments` or `runs`), page after page."""
         found, token = [], None
         for _ in range(MOST_PAGES):
-            more = {"page_token": token} if token else {}
+            more: dict[str, str] = {"page_token": token} if token else {}
             answer = self.post(path, {**body, "max_results": PAGE, **more})
             found += answer.get(items, [])
             token = answer.get("next_page_token")
@@ -91,10 +91,13 @@ class ClassServer:
 # --- The learner's side: writing a self-check's result on their own card -------------------
 
 
-def on_class_server(settings: Settings) -> bool:
-    """Does this learner work on a class server, with an account of their own?"""
-    account = settings.mlflow_tracking_username and settings.mlflow_tracking_password
-    return bool(account) and settings.mlflow_tracking_uri.startswith(("http://", "https://"))
+def class_account(settings: Settings) -> tuple[str, str] | None:
+    """The learner's account when they work on a class server, else None (alone on a laptop)."""
+    username, password = settings.mlflow_tracking_username, settings.mlflow_tracking_password
+    on_a_server = settings.mlflow_tracking_uri.startswith(("http://", "https://"))
+    if not (username and password and on_a_server):
+        return None
+    return username, password.get_secret_value()
 
 
 # The card's experiment id, found once per server and account (it never changes).
@@ -117,10 +120,9 @@ def find_or_make_card(server: ClassServer, username: str) -> str:
     return server.post("/experiments/create", body)["experiment_id"]
 
 
-def write_on_card(settings: Settings, check: str, status: str) -> None:
+def write_on_card(settings: Settings, account: tuple[str, str], check: str, status: str) -> None:
     """Set `check.<check>` = `<status> <now>` on the learner's card (raises if it cannot)."""
-    username = settings.mlflow_tracking_username
-    account = (username, settings.mlflow_tracking_password.get_secret_value())
+    username = account[0]
     where = (settings.mlflow_tracking_uri, username)
     moment = datetime.now(UTC).isoformat(timespec="seconds")
     seconds = settings.self_check_timeout_seconds
@@ -138,10 +140,11 @@ def record(settings: Settings, check: str, result: CheckResult) -> CheckResult:
     a slow one, a refusal), the learner sees their result, with one calm line if it did not
     reach the board.
     """
-    if not on_class_server(settings):
+    account = class_account(settings)
+    if account is None:
         return result
     try:
-        write_on_card(settings, check, result.status)
+        write_on_card(settings, account, check, result.status)
     except Exception:  # whatever it is: nothing on the way to the board may break a check
         return CheckResult(result.status, f"{result.message}\n{say('card_not_recorded')}")
     return result
@@ -228,8 +231,11 @@ def as_row(run: dict) -> dict:
     return row
 
 
-def is_score(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+def as_score(value) -> float | None:
+    """A metric's value as a number, or None when there is none (missing, NaN, not a number)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
 
 
 def rank_learners(runs: Iterable[Mapping], metric: str = "rmse") -> list[Standing]:
@@ -242,11 +248,11 @@ def rank_learners(runs: Iterable[Mapping], metric: str = "rmse") -> list[Standin
     """
     best: dict[str, tuple[float, str]] = {}
     for run in runs:
-        owner, score = run.get(OWNER), run.get(f"metrics.{metric}")
-        if not isinstance(owner, str) or not owner or not is_score(score):
+        owner, score = run.get(OWNER), as_score(run.get(f"metrics.{metric}"))
+        if not isinstance(owner, str) or not owner or score is None:
             continue
         if owner not in best or score < best[owner][0]:
-            best[owner] = (float(score), run["run_id"])
+            best[owner] = (score, run["run_id"])
     ordered = sorted(best.items(), key=lambda item: (item[1][0], item[0]))
     return [
         Standing(rank, learner, score, run_id)
