@@ -64,7 +64,9 @@ def leaderboard(view: ClassView) -> pd.DataFrame:
 
 def read_or_say_why() -> ClassView | None:
     """The class as the server knows it now, or None once the reason is shown in words."""
-    admin = (settings.class_admin_username, settings.class_admin_password.get_secret_value())
+    password = settings.class_admin_password
+    assert password is not None, "the page shows the class only with one (see its last lines)"
+    admin = (settings.class_admin_username, password.get_secret_value())
     try:
         return read_class(server_url, admin, READ_SECONDS)
     except httpx.HTTPStatusError as problem:

@@ -23,6 +23,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeGuard
 
 import httpx
 
@@ -73,7 +74,7 @@ class ClassServer:
         """Every item of a paged search (`experiments` or `runs`), page after page."""
         found, token = [], None
         for _ in range(MOST_PAGES):
-            more = {"page_token": token} if token else {}
+            more: dict[str, str] = {"page_token": token} if token else {}
             answer = self.post(path, {**body, "max_results": PAGE, **more})
             found += answer.get(items, [])
             token = answer.get("next_page_token")
@@ -119,8 +120,9 @@ def find_or_make_card(server: ClassServer, username: str) -> str:
 
 def write_on_card(settings: Settings, check: str, status: str) -> None:
     """Set `check.<check>` = `<status> <now>` on the learner's card (raises if it cannot)."""
-    username = settings.mlflow_tracking_username
-    account = (username, settings.mlflow_tracking_password.get_secret_value())
+    username, password = settings.mlflow_tracking_username, settings.mlflow_tracking_password
+    assert username and password, "record() writes on a card only on_class_server: an account"
+    account = (username, password.get_secret_value())
     where = (settings.mlflow_tracking_uri, username)
     moment = datetime.now(UTC).isoformat(timespec="seconds")
     seconds = settings.self_check_timeout_seconds
@@ -228,7 +230,7 @@ def as_row(run: dict) -> dict:
     return row
 
 
-def is_score(value) -> bool:
+def is_score(value: object) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
