@@ -317,7 +317,10 @@ def shown_on(page) -> dict[str, str]:
             value = getattr(element, "value", None) if kind != "number_input" else None
             if kind == "dataframe":  # its column names, and its cells of words (the reasons)
                 table = element.value
-                parts += [*map(str, table.columns), *table.select_dtypes(include=["object", "str"]).stack()]
+                parts += [
+                    *map(str, table.columns),
+                    *table.select_dtypes(include=["object", "str"]).stack(),
+                ]
             elif kind == "arrow_vega_lite_chart":  # a chart's axis titles and column names
                 spec = json.loads(element.proto.spec)
                 parts += [axis.get("title") for axis in spec.get("encoding", {}).values()]

@@ -12,6 +12,8 @@ Two habits of the sentences, so that numbers read as the language writes them:
 """
 
 import string
+from collections.abc import Mapping
+from typing import Any
 
 from {{ cookiecutter.package_name }}.settings import get_settings
 
@@ -1326,7 +1328,7 @@ SAME_RULE = {
 }
 
 
-def rule_in_words(error: dict, choices=(), language: str | None = None) -> str:
+def rule_in_words(error: Mapping[str, Any], choices=(), language: str | None = None) -> str:
     """One of pydantic's refusals, as the menu's rule in words: 'must be at most 1,200'."""
     kind = SAME_RULE.get(error["type"], error["type"])
     context = error.get("ctx") or {}

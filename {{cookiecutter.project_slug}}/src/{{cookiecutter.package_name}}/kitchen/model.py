@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class LoadedModel:
     champion: Champion  # which version, trained by which run
-    pipeline: object
+    pipeline: Any  # scikit-learn's Pipeline (it publishes no types)
     loaded_at: datetime
 
     def predict(self, orders: list[Order]) -> list[float]:
@@ -74,4 +75,5 @@ class ModelSlot:
     async def cook(self, orders: list[Order]) -> tuple[list[float], str]:
         """Predict in a worker thread (the event loop stays free) with the model served now."""
         model = self.current  # one model for the whole call, even if a swap comes meanwhile
+        assert model is not None, "deps.ready_cook hands out the cook only once there is one"
         return await run_in_threadpool(model.predict, orders), model.champion.version

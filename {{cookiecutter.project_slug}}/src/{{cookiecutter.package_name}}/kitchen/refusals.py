@@ -7,7 +7,8 @@ in the workshop's words (the catalogue's, which the shop's form shares), not pyd
 """
 
 import time
-from typing import Annotated
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request
@@ -60,7 +61,7 @@ CHOICES = {item.name: item.choices for item in ingredients()}  # what a choice f
 WHOLE_ORDER = "{{ 'commande' if fr else 'order' }}"  # the field named when the whole order is wrong
 
 
-def field_problems(errors: list[dict]) -> list[dict]:
+def field_problems(errors: Sequence[Mapping[str, Any]]) -> list[dict]:
     """Turn pydantic's errors into [{"field", "rule"}], leaving out the values that were sent."""
     return [
         {"field": ".".join(map(str, error["loc"])) or WHOLE_ORDER, "rule": in_words(error)}
@@ -68,7 +69,7 @@ def field_problems(errors: list[dict]) -> list[dict]:
     ]
 
 
-def in_words(error: dict) -> str:
+def in_words(error: Mapping[str, Any]) -> str:
     """The rule, as the catalogue words it (the shop's form says the same)."""
     choices = CHOICES.get(error["loc"][-1], ()) if error["loc"] else ()
     return rule_in_words(error, choices)
@@ -89,7 +90,7 @@ def refuse_order(request: Request, error: RequestValidationError) -> JSONRespons
     return JSONResponse(status_code=422, content={"detail": problems})
 
 
-def streamed_order(message: dict, language: str) -> Order | dict:
+def streamed_order(message: Mapping[str, Any], language: str) -> Order | dict:
     """The order in a WebSocket message, or the refusal to send back (the stream stays open)."""
     if "text" not in message:  # a binary frame
         return {"error": say("text_frames_only", language), "detail": []}
@@ -195,10 +196,12 @@ def refuse_request(request: Request, error: HTTPException) -> JSONResponse:
 
 REFUSALS = {RequestValidationError: refuse_order, StarletteHTTPException: refuse_request}
 
-# Every answer a route can give, documented in the OpenAPI menu (SERVED: every route's 200).
-SERVED = {200: {"description": SAID[200]}}
-NOT_READY = {503: {"model": Problem, "description": SAID[503]}}
-ORDER_ERRORS = {
+# Every answer a route can give, documented in the OpenAPI menu (SERVED: every route's 200),
+# as FastAPI's `responses=` takes them: {status: what the answer is}.
+Answers = dict[int | str, dict[str, Any]]
+SERVED: Answers = {200: {"description": SAID[200]}}
+NOT_READY: Answers = {503: {"model": Problem, "description": SAID[503]}}
+ORDER_ERRORS: Answers = {
     400: {"model": Problem, "description": SAID[400]},
     # FastAPI's own body limit answers this one, in plain text, before any route runs.
     413: {"description": SAID[413], "content": {"text/plain": {"schema": {"type": "string"}}}},
@@ -206,4 +209,4 @@ ORDER_ERRORS = {
     422: {"model": RefusedOrder, "description": SAID[422]},
     **NOT_READY,
 }
-TOO_SOON = {429: {"model": Problem, "description": SAID[429]}}
+TOO_SOON: Answers = {429: {"model": Problem, "description": SAID[429]}}

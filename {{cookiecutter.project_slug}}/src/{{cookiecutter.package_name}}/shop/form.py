@@ -1,6 +1,7 @@
 {%- set fr = cookiecutter.language == "fr" -%}
 """The order form, built from the menu, and the waiter that every page of the shop shares."""
 
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -69,7 +70,7 @@ def order_form(prefix: str = "", leave_out: str | None = None) -> dict:
     }
 
 
-def in_words(error: dict, item: Ingredient) -> str:
+def in_words(error: Mapping[str, Any], item: Ingredient) -> str:
     """One refusal of the menu, in words: 'Water (mm): must be at most 1,200'."""
     why = rule_in_words(error, item.choices)  # the catalogue's words, as the kitchen says them
     return f"{label_of(item)}{{ ' : ' if fr else ': ' }}{why}"
