@@ -276,7 +276,7 @@ def test_spark_predictions_equal_the_kitchens(needs_spark, banquet, settings):
     _, dishes = banquet
     sample = dishes.sample(200, random_state=0)
     rows = sample[FEATURES].to_dict("records")
-    orders = [Order.model_validate(row).model_dump() for row in rows]  # as the kitchen gets them
+    orders = [Order.model_validate(row) for row in rows]  # as the kitchen gets them
     kitchen = load(settings, find_champion(settings))
     np.testing.assert_allclose(sample[PREDICTION], kitchen.predict(orders), rtol=1e-9, atol=0)
 
