@@ -54,6 +54,16 @@ def empty_lab(tmp_path) -> Settings:
     return settings_in(tmp_path)
 
 
+@pytest.fixture
+def damaged_lab(tmp_path) -> Settings:
+    """Settings pointing at a lab book that is no database: SQLite's header, then noise (a
+    half-copied backup looks like this)."""
+    settings = settings_in(tmp_path)
+    noise = bytes(range(256)) * 64
+    (tmp_path / "mlflow.db").write_bytes(b"SQLite format 3\x00" + noise)
+    return settings
+
+
 @pytest.fixture(scope="session", params=[True, False], ids=["rush_hour", "plain"])
 def rush_hour(request) -> bool:
     """Each kitchen test runs twice: with the advanced wing (the default), and without it."""

@@ -22,6 +22,23 @@ HEALTH = {"lab": "/health", "kitchen": "/health/ready", "shop": "/_stcore/health
 CLOSING_SECONDS = 10  # what a stop button or a service manager may fairly wait
 
 
+@pytest.mark.parametrize("command", [["train"], ["lab"], ["up"], ["checkpoint", "1"]])
+def test_a_damaged_lab_book_is_refused_in_words_before_mlflow_opens_it(
+    command, damaged_lab, fresh_settings, capsys
+):
+    """Each command that opens the local lab book stops at once with the remedy in words,
+    where MLflow would have answered in SQL; it leaves the file as it was."""
+    fresh_settings.setenv("MLFLOW_TRACKING_URI", damaged_lab.mlflow_tracking_uri)
+    book = Path(damaged_lab.mlflow_tracking_uri.removeprefix("sqlite:///"))
+    before = book.read_bytes()
+    with pytest.raises(SystemExit) as stopped:
+        main(command)
+    said = str(stopped.value.code)
+    assert said == say("lab_book_damaged", uri=damaged_lab.mlflow_tracking_uri)
+    assert "SELECT" not in said + capsys.readouterr().err
+    assert book.read_bytes() == before
+
+
 @pytest.mark.parametrize(
     ("arguments", "words"),
     [

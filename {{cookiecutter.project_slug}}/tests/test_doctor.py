@@ -123,6 +123,14 @@ def test_lab_server_down_is_reported_unreachable(tmp_path, english):
     assert champion.failed and champion.seen == say("doctor_champion_skipped", "en")
 
 
+def test_damaged_lab_book_is_reported_in_words(damaged_lab, english):
+    """It fails a lab book that SQLite cannot read, with what to do, and no SQL."""
+    finding = doctor.check_champion(damaged_lab)
+    assert finding.failed
+    assert finding.seen == say("lab_book_damaged", "en", uri=damaged_lab.mlflow_tracking_uri)
+    assert "SELECT" not in finding.seen + finding.remedy
+
+
 def test_read_only_lab_folder_is_reported(tmp_path):
     """It fails a local lab book whose folder does not exist (so cannot be written)."""
     missing = tmp_path / "nowhere" / "mlflow.db"

@@ -32,6 +32,7 @@ from {{ cookiecutter.package_name }}.menu import (
     example_order,
     ingredients,
 )
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.rush_hour import reader
 from {{ cookiecutter.package_name }}.rush_hour.batching import Batcher
 from {{ cookiecutter.package_name }}.rush_hour.encoder import (
@@ -534,6 +535,16 @@ def test_a_corrupt_model_file_is_reported_as_such(empty_lab, kitchen_for):
     assert ready.status_code == 503
     assert "could not be read" in ready.json()["detail"]
     assert "reach" not in ready.json()["detail"]
+
+
+def test_a_damaged_lab_book_is_reported_as_such(damaged_lab, kitchen_for):
+    """It stays open and says the lab book is damaged, not that the lab cannot be reached, and
+    shows none of the SQL that MLflow's own answer holds."""
+    with TestClient(kitchen_for(damaged_lab)) as client:
+        ready = client.get("/health/ready")
+    said = say("lab_book_damaged", "en", uri=damaged_lab.mlflow_tracking_uri)
+    assert ready.status_code == 503 and ready.json()["detail"] == said
+    assert "SELECT" not in ready.text
 
 
 def test_no_answer_nor_log_line_shows_the_lab_book_password(

@@ -569,9 +569,24 @@ def parser() -> argparse.ArgumentParser:
     return main_parser
 
 
+# The commands that open the local lab book with MLflow, which would answer a damaged file with
+# raw SQL. (The kitchen stays open and says it in its 503, as it does while there is no champion.)
+OPENS_THE_LAB_BOOK = ("train", "lab", "up", "checkpoint")
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
+    if args.command in OPENS_THE_LAB_BOOK:
+        refuse_a_damaged_lab_book()
     args.run(args)
+
+
+def refuse_a_damaged_lab_book() -> None:
+    from {{ cookiecutter.package_name }}.lab.lab_book import damage
+
+    uri = get_settings().mlflow_tracking_uri
+    if damage(uri):
+        sys.exit(say("lab_book_damaged", uri=uri))  # a local file: no password in its address
 
 
 if __name__ == "__main__":

@@ -27,6 +27,14 @@ MESSAGES = {
         f"enregistrez-le d'abord avec `{COMMAND} train`. La cuisine ouvre d'elle-même dès "
         "qu'un champion existe.",
     },
+    "lab_book_damaged": {
+        "en": "The lab book {uri} is damaged: it is not a database MLflow can read. Move it aside "
+        "(rename it, for instance to mlflow.db.damaged) and train again (`{command} train`), or "
+        "put back a copy you kept.",
+        "fr": "Le cahier de laboratoire {uri} est abîmé : MLflow ne peut pas le lire. Mettez-le "
+        "de côté (renommez-le, par exemple en mlflow.db.abime) et entraînez de nouveau "
+        "(`{command} train`), ou remettez une copie gardée.",
+    },
     "lab_unreachable": {
         "en": "The kitchen cannot reach the lab book at {uri}: start it (`{command} lab`) or "
         "check MLFLOW_TRACKING_URI in .env.",

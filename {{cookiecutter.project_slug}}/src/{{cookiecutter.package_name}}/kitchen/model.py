@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from {{ cookiecutter.package_name }}.kitchen.refusals import hide_password
 from {{ cookiecutter.package_name }}.kitchen.safety import UnreadableModel, UntrustedModel, open_model_folder
+from {{ cookiecutter.package_name }}.lab.lab_book import damage
 from {{ cookiecutter.package_name }}.lab.registry import Champion, download_model, find_champion
 from {{ cookiecutter.package_name }}.menu import FEATURES, Order
 from {{ cookiecutter.package_name }}.settings import Settings, without_password
@@ -63,7 +64,8 @@ class ModelSlot:
         except Exception as error:  # its message, not its traceback: that may quote a password
             hidden = hide_password(str(error), self.settings.mlflow_tracking_uri)
             log.error("{{ 'Le cahier de laboratoire ne répond pas à %s : %s' if fr else 'Cannot reach the lab book at %s: %s' }}", self.lab_book, hidden)
-            self.problem = "lab_unreachable"
+            damaged = damage(self.settings.mlflow_tracking_uri)  # a broken file, not a closed lab
+            self.problem = "lab_book_damaged" if damaged else "lab_unreachable"
         return self.current
 
     async def watch(self) -> None:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from {{ cookiecutter.package_name }}.lab.lab_book import damage
 from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.processes import LOOPBACK, port_is_free
 from {{ cookiecutter.package_name }}.settings import Settings, without_password
@@ -260,6 +261,8 @@ def check_champion(settings: Settings) -> Finding:
     if path is not None and not path.exists():
         # No lab book yet: nothing trained. Asking MLflow would create an empty one.
         return Finding(WARNING, say("doctor_no_champion"), say("doctor_no_champion_remedy"))
+    if damage(settings.mlflow_tracking_uri):  # MLflow would answer in raw SQL
+        return Finding(FAILED, say("lab_book_damaged", uri=settings.mlflow_tracking_uri))
     from {{ cookiecutter.package_name }}.lab.registry import find_champion  # imports MLflow: slow
 
     try:
