@@ -90,7 +90,7 @@ def test_notebook_runs(path, private_lab, request):
         assert NOT_DONE_YET in stopped.value.evalue and THIS_CELL in stopped.value.evalue
 
 
-# --- The pages a learner opens in the lab, with no network ------------------------------------
+# --- The pages a learner opens, with no network -------------------------------------------
 
 NAMED = re.compile(r"""(?:src|href)=["']([^"']+)["']""")
 
@@ -131,10 +131,20 @@ def jupyter_ui():
         yield f"{url}/lab/tree/{NOTEBOOKS[0].name}", {"token": token}
 
 
-@pytest.mark.parametrize("page", ["lab_ui", "jupyter_ui"])
+@pytest.fixture
+def shop_ui(tmp_path):
+    """The shop window's page, served as `shop` serves it (its kitchen need not be open)."""
+    settings = Settings(mlflow_tracking_uri=f"sqlite:///{(tmp_path / 'mlflow.db').as_posix()}")
+    kitchen_url = f"http://{processes.LOOPBACK}:{processes.free_port()}"
+    with serving(processes.shop(settings, kitchen_url, port=processes.free_port())) as url:
+        yield url + "/", {}
+
+
+@pytest.mark.parametrize("page", ["lab_ui", "jupyter_ui", "shop_ui"])
 def test_lab_pages_load_nothing_from_outside(page, request):
-    """The pages a learner opens (MLflow's, Jupyter's) name only assets of their own server,
-    and each answers: they work in a room without internet (docs/troubleshooting.md)."""
+    """The pages a learner opens (MLflow's, Jupyter's, the shop window's) name only assets of
+    their own server, and each answers: they work in a room without internet
+    (docs/troubleshooting.md)."""
     address, params = request.getfixturevalue(page)
     html = httpx.get(address, params=params, timeout=60)
     assert html.status_code == 200
