@@ -82,14 +82,16 @@ def test_a_full_batch_goes_through_the_pass(settings, pass_to):
         assert len(answer.json()["predictions"]) == MAX_BATCH_ORDERS
 
 
-def test_the_kitchen_not_the_pass_refuses_an_oversized_body(settings, pass_to):
-    """A body over the kitchen's limit gets the kitchen's own 413, in words, through the pass."""
+def test_an_oversized_body_gets_the_kitchens_own_413_through_the_pass(settings, pass_to):
+    """A body over the kitchen's limit gets a 413 in the kitchen's words (not nginx's HTML page,
+    nor the 502 nginx gives when the kitchen closes on a body it is still sending), every time."""
     with serving(settings) as kitchen:
         url = pass_to([kitchen.removeprefix("http://")])
         too_big = b"[" + b" " * BATCH_BODY_BYTES + b"]"
-        answer = httpx.post(url + "/predict/batch", content=too_big, timeout=60)
-        assert answer.status_code == 413
-        assert answer.text == "Content Too Large"  # nginx would have answered an HTML page
+        for _ in range(5):  # the 502 came now and then: a race between sending and closing
+            answer = httpx.post(url + "/predict/batch", content=too_big, timeout=60)
+            assert answer.status_code == 413
+            assert answer.text == "Content Too Large"  # as tests/test_kitchen.py finds it
 
 
 def test_orders_skip_a_kitchen_that_is_down(settings, pass_to):
