@@ -1184,6 +1184,101 @@ MESSAGES = {
         "fr": "les workers de Spark doivent utiliser ce même Python et ses paquets "
         "(PYSPARK_PYTHON).",
     },
+    # --- the loop (part 4): the order book, the seasons, the harvest ---
+    "order_book_at": {
+        "en": "Every order cooked is written in {book}.",
+        "fr": "Chaque commande cuisinée est écrite dans {book}.",
+    },
+    "order_book_off": {
+        "en": "The kitchen cooks without its order book: {problem}",
+        "fr": "La cuisine cuisine sans son carnet de commandes : {problem}",
+    },
+    "order_book_bad_uri": {
+        "en": "ORDER_BOOK_URI {uri} is neither a SQLite file (sqlite:///path/orders.db) nor a "
+        "PostgreSQL database (postgresql://user:password@host/database): fix it in .env.",
+        "fr": "ORDER_BOOK_URI {uri} n'est ni un fichier SQLite (sqlite:///chemin/orders.db) ni "
+        "une base PostgreSQL (postgresql://compte:mot-de-passe@hôte/base) : corrigez-le dans .env.",
+    },
+    "order_book_no_folder": {
+        "en": "the folder {folder} does not exist (or is not a folder), so the order book cannot "
+        "be written there: create it, or point ORDER_BOOK_URI elsewhere.",
+        "fr": "le dossier {folder} n'existe pas (ou n'est pas un dossier) : le carnet de "
+        "commandes ne peut pas y être écrit. Créez-le, ou pointez ORDER_BOOK_URI ailleurs.",
+    },
+    "order_book_no_driver": {
+        "en": "a PostgreSQL order book needs the driver psycopg, which is not installed: "
+        'uv pip install -e ".[class]"',
+        "fr": "un carnet de commandes sur PostgreSQL demande le pilote psycopg, qui n'est pas "
+        'installé : uv pip install -e ".[class]"',
+    },
+    "order_book_broken": {
+        "en": "Orders are still cooked, but {book} cannot be written to ({problem}); its notes "
+        "are lost until it answers again (it is tried every few seconds).",
+        "fr": "Les commandes sont toujours cuisinées, mais {book} refuse l'écriture ({problem}) ; "
+        "ses notes sont perdues jusqu'à ce qu'il réponde à nouveau (essayé toutes les quelques "
+        "secondes).",
+    },
+    "order_book_back": {
+        "en": "Orders are written down again: {book} answers.",
+        "fr": "Les commandes sont de nouveau écrites : {book} répond.",
+    },
+    "order_book_unreadable": {
+        "en": "Cannot read {book} ({problem}). Is the kitchen's ORDER_BOOK_URI the same as "
+        "here, and can this machine reach it?",
+        "fr": "Impossible de lire {book} ({problem}). L'ORDER_BOOK_URI de la cuisine est-il le "
+        "même qu'ici, et cette machine peut-elle l'atteindre ?",
+    },
+    "season_unknown": {
+        "en": "{given!r} is not a season of the world: choose one of {seasons} (data.py describes "
+        "each).",
+        "fr": "{given!r} n'est pas une saison du monde : choisissez parmi {seasons} (data.py "
+        "décrit chacune).",
+    },
+    "season_orders_range": {
+        "en": "{given!r} orders: a season has between 1 and {most} orders.",
+        "fr": "{given!r} commandes : une saison compte entre 1 et {most} commandes.",
+    },
+    "season_seed_range": {
+        "en": "{given!r} is not a seed: give a whole number, 0 or more.",
+        "fr": "{given!r} n'est pas une graine : donnez un nombre entier, 0 ou plus.",
+    },
+    "season_bad_kitchen_url": {
+        "en": "{url} is not the address of a kitchen: it starts with http:// or https:// "
+        "(for example http://127.0.0.1:8000).",
+        "fr": "{url} n'est pas l'adresse d'une cuisine : elle commence par http:// ou https:// "
+        "(par exemple http://127.0.0.1:8000).",
+    },
+    "season_done": {
+        "en": "Season {season}: {orders} orders cooked by model version {version}. The order "
+        "book holds {in_book} orders of this model ({book}).",
+        "fr": "Saison {season} : {orders} commandes cuisinées par la version {version} du "
+        "modèle. Le carnet de commandes en compte {in_book} pour ce modèle ({book}).",
+    },
+    "season_not_in_book": {
+        "en": "Season {season}: {orders} orders cooked by model version {version}, but they did "
+        "not reach {book} within {seconds:g} s. Is that kitchen's ORDER_BOOK on, and its "
+        "ORDER_BOOK_URI the same as here?",
+        "fr": "Saison {season} : {orders} commandes cuisinées par la version {version} du "
+        "modèle, mais elles n'ont pas atteint {book} en {seconds:g} s. L'ORDER_BOOK de cette "
+        "cuisine est-il activé, et son ORDER_BOOK_URI le même qu'ici ?",
+    },
+    "harvest_empty_book": {
+        "en": "No order of the model {model} is in {book} yet, so there is nothing to harvest: "
+        f"open the kitchen (`{COMMAND} kitchen`), then send it a season (`{COMMAND} season 2`).",
+        "fr": "Aucune commande du modèle {model} n'est encore dans {book} : rien à récolter. "
+        f"Ouvrez la cuisine (`{COMMAND} kitchen`), puis envoyez-lui une saison "
+        f"(`{COMMAND} season 2`).",
+    },
+    "harvest_done": {
+        "en": "Harvest of season {season}: {harvested} orders got their true outcome; all "
+        "{in_book} orders of the book have theirs now ({book}).",
+        "fr": "Récolte de la saison {season} : {harvested} commandes ont reçu leur vrai "
+        "résultat ; les {in_book} commandes du carnet ont toutes le leur ({book}).",
+    },
+    "order_book_named": {
+        "en": "the order book at {address}",
+        "fr": "le carnet de commandes à {address}",
+    },
 }
 
 

@@ -45,4 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from {{ cookiecutter.package_name }}.rush_hour import equip
 
         equip(app)
+    if settings.order_book:  # the order book: every order cooked, written down off the path
+        from {{ cookiecutter.package_name }} import order_book
+
+        order_book.equip(app)
     return app
