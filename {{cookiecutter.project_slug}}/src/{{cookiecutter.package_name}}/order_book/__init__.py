@@ -37,7 +37,7 @@ def open_book(settings: Settings) -> OrderBook | None:
     except StoreProblem as problem:
         log.error(say("order_book_off", settings.language, problem=problem))
         return None
-    log.info(say("order_book_at", settings.language, book=store.named(settings.language)))
+    log.info(say("order_book_at", settings.language, book=store.named()))
     return OrderBook(store, settings.order_book_max_rows, settings.language)
 
 

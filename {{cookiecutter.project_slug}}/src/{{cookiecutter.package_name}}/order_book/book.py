@@ -73,7 +73,7 @@ class OrderBook:
         self.written_since_trim = 0
         self.left_alone_until = 0.0  # while the store is broken: when to try it again
         self.pen = ThreadPoolExecutor(1, "order-book")  # the one thread that writes
-        self.named = store.named(language)  # for the log lines
+        self.named = store.named()  # for the log lines
 
     def note(self, orders: Sequence, predictions: list[float], version: str) -> None:
         """Put a cooked order (or batch) on the waiting line, unless the line is full."""

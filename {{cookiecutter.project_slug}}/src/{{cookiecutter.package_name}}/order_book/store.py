@@ -43,11 +43,12 @@ def book_address(settings: Settings) -> str:
 def open_store(settings: Settings) -> "Store":
     """The store the settings name (nothing is opened yet: that happens at the first use)."""
     address = book_address(settings)
+    named = {"address": address, "model": settings.model_name, "language": settings.language}
     if address.startswith(SQLITE):
-        return SqliteStore(address, settings.model_name)
+        return SqliteStore(**named)
     if address.startswith(POSTGRES):
-        return PostgresStore(address, settings.model_name)
-    raise StoreProblem(say("order_book_bad_uri", uri=without_password(address)))
+        return PostgresStore(**named)
+    raise StoreProblem(say("order_book_bad_uri", settings.language, uri=without_password(address)))
 
 
 def moment(seconds: float) -> datetime:
@@ -61,14 +62,15 @@ class Store:
     types = {str: "TEXT", bool: "BOOLEAN", int: "INTEGER", float: "REAL"}
     first_columns = "id INTEGER PRIMARY KEY AUTOINCREMENT, ordered_at TEXT NOT NULL"
 
-    def __init__(self, address: str, model: str):
+    def __init__(self, address: str, model: str, language: str):
         self.address = address
         self.model = model
+        self.language = language  # of what it says
         self.connection = None
 
-    def named(self, language: str | None = None) -> str:
+    def named(self) -> str:
         """Its name in words: the order book at <address> (the address without its password)."""
-        return say("order_book_named", language, address=without_password(self.address))
+        return say("order_book_named", self.language, address=without_password(self.address))
 
     def connect(self):
         raise NotImplementedError
@@ -174,7 +176,7 @@ class SqliteStore(Store):
     def connect(self):
         path = self.path()
         if not path.parent.is_dir():  # SQLite would only say "unable to open database file"
-            raise StoreProblem(say("order_book_no_folder", folder=path.parent))
+            raise StoreProblem(say("order_book_no_folder", self.language, folder=path.parent))
         connection = sqlite3.connect(path, timeout=WAIT_SECONDS)
         try:
             # Write-ahead log: a reader (a notebook, the harvest) never blocks the kitchen.
@@ -204,7 +206,7 @@ class PostgresStore(Store):
         try:
             import psycopg
         except ImportError:
-            raise StoreProblem(say("order_book_no_driver")) from None
+            raise StoreProblem(say("order_book_no_driver", self.language)) from None
         # No statement may hold the writer for long: a stuck server fails the batch instead.
         timeout = f"-c statement_timeout={WAIT_SECONDS * 1000}"
         return psycopg.connect(
