@@ -17,7 +17,10 @@ test-fast:  ## python3 run.py test -m "not slow"   (about a minute)
 docs:  ## python3 run.py docs   (build the documentation site into site/, strictly)
 	python3 run.py docs
 
+lock:  ## python3 run.py lock   (refresh both locks after a dependency change)
+	python3 run.py lock
+
 lint:  ## python3 run.py lint   (ruff check and format check of the template's own code)
 	python3 run.py lint
 
-.PHONY: help demo test test-fast docs lint
+.PHONY: help demo test test-fast docs lock lint

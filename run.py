@@ -5,13 +5,14 @@
                            answers and `up`'s options may follow, e.g. language=fr
                            --kitchen-port 8080 (also --lab-port, --shop-port, --host)
     python3 run.py test    run the template's tests (every option baked, projects installed
-                           and run for real); pytest options may follow, e.g. -m "not slow"
+                           and run for real), two at a time; pytest options may follow, e.g.
+                           -m "not slow", or -n 0 for one at a time
     python3 run.py lint    check the template's own code with ruff (lint and format)
     python3 run.py docs    build the documentation site into site/ (mkdocs, strict)
-    python3 run.py lock    refresh both locks to the newest versions allowed: the template's
-                           own tools (uv.lock) and the baked project's (uv.lock in the project
-                           folder); options after it go to `uv lock` instead, for example
-                           `python3 run.py lock --upgrade-package mlflow`
+    python3 run.py lock    lock again the template's own tools (uv.lock) and the baked project
+                           (uv.lock in the project folder), after a change of dependencies;
+                           options go to `uv lock`: `python3 run.py lock --upgrade` refreshes
+                           both to the newest versions allowed, `--upgrade-package mlflow` one
 
 Each creates `.venv/` on first use and installs the template's tools in it, at the versions of
 uv.lock (with uv; uv itself is installed into `.venv` by pip when it is not already on the machine).
@@ -93,11 +94,10 @@ OWN_ENTRY = '[[package]]\nname = "{name}"\nversion = "0.1.0"\nsource = {{ editab
 
 
 def lock(options: list[str]) -> int:
-    """Resolve both locks again: the newest versions allowed, or as `options` tell uv lock."""
+    """Lock both again, keeping every version still allowed unless `options` (uv lock's) say."""
     if not PYTHON.exists():
         must(sys.executable, "-m", "venv", VENV)
     uv = find_uv()
-    options = options or ["--upgrade"]
     if run(uv, "lock", "--no-python-downloads", *options) != 0:
         return 1
     install()  # the template's tools, cookiecutter among them, as just locked
@@ -169,7 +169,10 @@ def main() -> None:
         sys.exit(lint())
     if command == "docs":
         sys.exit(run(BIN / "mkdocs", "build", "--strict", *rest))
-    sys.exit(run(PYTHON, "-m", "pytest", *rest))
+    # Two workers by default (pytest-xdist): each slow test bakes and tests a whole project, and
+    # two of them fit side by side on two cores. `-n 0` runs everything in one process.
+    workers = [] if any(word.startswith(("-n", "--numprocesses")) for word in rest) else ["-n", "2"]
+    sys.exit(run(PYTHON, "-m", "pytest", *workers, *rest))
 
 
 if __name__ == "__main__":

@@ -45,6 +45,9 @@ HEAVY_LAYERS = {
     # The offline classroom round trip: a ~330 MB wheelhouse, then an install with no network.
     "offline": VARIANTS[1],
 }
+# The types differ with the use case (the menu, the data) and the language (the words): mypy
+# checks one variant of each (about a minute each); deptry, which takes a second, checks all.
+TYPE_CHECKED = [VARIANTS[0], VARIANTS[3]]
 LEADERBOARD = Path(__file__).resolve().parents[1] / "notebooks" / "leaderboard.ipynb"
 
 
@@ -109,6 +112,52 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+# Checked in one variant: the project's pytest settings are the same in all.
+DEPRECATION_CHECKED = VARIANTS[2]
+
+
+def assert_own_deprecations_fail(project) -> None:
+    """A function of the project that raises a DeprecationWarning makes its test fail."""
+    package = project.path / "src" / project.package
+    (package / "old_recipe.py").write_text(
+        "import warnings\n\n\ndef cook():\n"
+        '    warnings.warn("cook() is deprecated", DeprecationWarning, stacklevel=2)\n'
+    )
+    test = project.path / "tests" / "test_old_recipe.py"
+    test.write_text(
+        f"from {project.package}.old_recipe import cook\n\n\ndef test_cook():\n    cook()\n"
+    )
+    try:
+        done = subprocess.run(
+            [
+                project.path / ".venv" / "bin" / "python",
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                test,
+            ],
+            cwd=project.path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        test.unlink()
+        (package / "old_recipe.py").unlink()
+    assert done.returncode == 1, done.stdout[-2000:]
+    assert "DeprecationWarning: cook() is deprecated" in done.stdout, done.stdout[-2000:]
+
+
+def keep_durations(name: str, output: str) -> None:
+    """Keep a variant's slowest tests (pytest's --durations table) where CI keeps its artifacts."""
+    folder = os.environ.get("TEST_ARTIFACTS")
+    table = output.partition("slowest 20 durations")[2]
+    if folder and table:
+        (Path(folder) / f"durations-{name}.txt").write_text(table, encoding="utf-8")
+
+
 # Installed by `python -m venv` (pip; setuptools on 3.11) or by run.py when the machine has no uv.
 NOT_FROM_THE_LOCK = {"pip", "setuptools", "uv"}
 
@@ -119,14 +168,26 @@ def test_baked_project_passes_its_own_tests_and_lint(answers, bake):
     layers and is lint-clean."""
     project = bake(**answers)
     layers, environment, extras = layers_of(answers)
+    timings = ["--durations", "20"]
     result = subprocess.run(
-        [sys.executable, "run.py", "test", *extras, "-q", "-p", "no:cacheprovider", *layers],
+        [
+            sys.executable,
+            "run.py",
+            "test",
+            *extras,
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *timings,
+            *layers,
+        ],
         cwd=project.path,
         env=environment,
         capture_output=True,
         text=True,
         timeout=2400,
     )
+    keep_durations(label(answers), result.stdout)
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert re.search(r"\d+ passed", summary) and "failed" not in summary, summary
@@ -136,10 +197,17 @@ def test_baked_project_passes_its_own_tests_and_lint(answers, bake):
     for extra in NOT_FROM_THE_LOCK:
         installed.pop(extra, None)
     assert installed == locked_versions(project, extras)
-    ruff = project.path / ".venv" / "bin" / "ruff"
-    for check in (["check", "."], ["format", "--check", "."]):
-        linted = subprocess.run([ruff, *check], cwd=project.path, capture_output=True, text=True)
-        assert linted.returncode == 0, linted.stdout
+    tools = project.path / ".venv" / "bin"
+    checks = [["ruff", "check", "."], ["ruff", "format", "--check", "."], ["deptry", "src"]]
+    if answers in TYPE_CHECKED:
+        checks.append(["mypy"])  # [tool.mypy] in the project's pyproject.toml
+    for tool, *arguments in checks:
+        checked = subprocess.run(
+            [tools / tool, *arguments], cwd=project.path, capture_output=True, text=True
+        )
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+    if answers == DEPRECATION_CHECKED:
+        assert_own_deprecations_fail(project)
     if HEAVY_LAYERS["offline"] == answers:
         offline = subprocess.run(
             [sys.executable, "run.py", "test", "-q", "-p", "no:cacheprovider", "-m", "offline"],

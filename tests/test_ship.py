@@ -214,6 +214,7 @@ def test_ci_workflow_passes_actionlint_and_its_schema(docker_projects):
         text = project.read(workflow)
         assert not re.search(r"secrets\.\w", text)  # no ${{ secrets.ANYTHING }}
         assert "ruff check" in text and "run.py test" in text
+        assert "deptry src" in text and ".venv/bin/mypy" in text
 
 
 def test_ci_tests_the_chosen_python_and_the_newest_with_uv_and_its_cache(docker_projects):
@@ -241,9 +242,12 @@ def yaml_of(project: Baked, name: str) -> dict:
 
 
 def test_dependabot_config_is_valid_and_covers_every_ecosystem(docker_projects, tmp_path):
-    """It asks Dependabot for weekly updates of the lock's packages, the workflow's actions and,
-    with Docker, the images; the file passes GitHub's published schema of it."""
+    """It asks Dependabot (which comes with the CI workflow) for weekly updates of the lock's
+    packages, the workflow's actions and, with Docker, the images; GitHub's schema accepts it."""
     plain = bake_into(tmp_path / "plain", {"docker": "no"})
+    assert not (
+        bake_into(tmp_path / "no-ci", {"ci_workflow": "no"}).path / ".github/dependabot.yml"
+    ).exists()
     for project, docker in ((docker_projects[0], True), (plain, False)):
         name = ".github/dependabot.yml"
         checked = schema_check("dependabot", name, cwd=project.path)

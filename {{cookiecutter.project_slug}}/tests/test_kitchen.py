@@ -1,9 +1,11 @@
 """The kitchen: takes valid orders, refuses bad ones in words, says when it cannot cook."""
 
 import json
+import logging
 import math
 import os
 import pickle
+import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +21,7 @@ from starlette.testclient import WebSocketDenialResponse
 
 from {{ cookiecutter.package_name }}.data import make_dataset, split
 from {{ cookiecutter.package_name }}.kitchen.app import create_app
+from {{ cookiecutter.package_name }}.kitchen.refusals import MOST_PROBLEMS_SHOWN
 from {{ cookiecutter.package_name }}.kitchen.safety import UntrustedModel, open_skops_file
 from {{ cookiecutter.package_name }}.lab.train import build_pipeline, open_lab_book, train
 from {{ cookiecutter.package_name }}.menu import (
@@ -39,6 +42,7 @@ from {{ cookiecutter.package_name }}.rush_hour.encoder import (
     table_part_by_part,
 )
 from {{ cookiecutter.package_name }}.rush_hour.reader import surely_valid_columns
+from {{ cookiecutter.package_name }}.settings import Settings
 
 from .conftest import QUICK_RECIPE, two_versions
 
@@ -450,3 +454,120 @@ def test_the_cloudpickle_trap_is_real(tmp_path):
     marker = tmp_path / "code-ran"
     pickle.loads(pickle.dumps(TouchOnLoad(marker)))
     assert marker.exists()
+
+
+# --- Under faults: refusals in words, nothing stale, no secret shown --------------------------
+
+
+def test_binary_frame_is_refused_in_words_and_the_stream_stays_open(client):
+    """It answers a binary WebSocket frame with a refusal in words, then cooks the next order."""
+    with client.websocket_connect("/ws/predict") as stream:
+        stream.send_bytes(json.dumps(ORDER).encode())
+        refusal = stream.receive_json()
+        stream.send_json(ORDER)
+        dish = stream.receive_json()
+    assert "text" in refusal["error"] and refusal["detail"] == []
+    assert dish["prediction"] > 0
+
+
+@pytest.mark.parametrize("path", ["/predict", "/predict/batch"])
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_order_routes_take_json_only(client, path, content_type):
+    """It answers 415 in words to an order not sent as application/json, as the menu says."""
+    body = json.dumps(ORDER if path == "/predict" else {"orders": [ORDER]})
+    headers = {"content-type": content_type} if content_type else {}
+    response = client.post(path, content=body, headers=headers)
+    assert response.status_code == 415
+    assert "application/json" in response.json()["detail"]
+    documented = client.get("/openapi.json").json()["paths"][path]["post"]["responses"]
+    assert "415" in documented
+
+
+def test_reload_is_rate_limited(client):
+    """It looks at the registry for the first reload, and answers 429 to one right after."""
+    first = client.post("/model/reload")
+    second = client.post("/model/reload")
+    assert first.status_code == 200
+    assert second.status_code == 429 and int(second.headers["retry-after"]) >= 1
+    assert "s." in second.json()["detail"]
+    documented = client.get("/openapi.json").json()["paths"]["/model/reload"]["post"]
+    assert "429" in documented["responses"]
+
+
+def test_an_all_wrong_batch_gets_a_capped_list_that_says_how_many_more(client):
+    """It refuses a 1 MB batch of wrong orders with the first problems and a count of the rest."""
+    numeric = next(item for item in ingredients() if item.maximum is not None)
+    wrong = {**ORDER, numeric.name: numeric.maximum + 1, "extra": 1}
+    orders = [wrong] * (1_000_000 // len(json.dumps(wrong)))
+    response = client.post("/predict/batch", json={"orders": orders})
+    assert response.status_code == 422
+    problems = response.json()["detail"]
+    assert len(problems) == MOST_PROBLEMS_SHOWN + 1
+    assert str(2 * len(orders) - MOST_PROBLEMS_SHOWN) in problems[-1]["rule"]
+    assert len(response.content) < 20_000
+
+
+def test_the_front_door_points_to_the_menu(client):
+    """`GET /` sends a visitor to the menu page (/docs) instead of a bare 404."""
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code in (307, 308) and response.headers["location"] == "/docs"
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_menu_pages_need_no_internet(client, page):
+    """Its /docs and /redoc pages name no outside host, and every file they load is served here."""
+    html = client.get(page).text
+    assert not re.findall(r"""(?:src|href)=["']?(?:https?:)?//""", html), "an outside host"
+    assets = re.findall(r"""(?:src|href|url)\s*[=:]\s*["'](/[^"']+)["']""", html)
+    assert any(asset.endswith(".js") for asset in assets), assets
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
+
+
+def test_a_corrupt_model_file_is_reported_as_such(empty_lab, kitchen_for):
+    """It says the champion's file could not be read, not that the lab cannot be reached."""
+    train(empty_lab, QUICK_RECIPE)
+    [model_file] = empty_lab.artifacts_dir.rglob("model.skops")
+    model_file.write_bytes(b"not a zip, whatever the name says")
+    with TestClient(kitchen_for(empty_lab)) as client:
+        ready = client.get("/health/ready")
+    assert ready.status_code == 503
+    assert "could not be read" in ready.json()["detail"]
+    assert "reach" not in ready.json()["detail"]
+
+
+def test_no_answer_nor_log_line_shows_the_lab_book_password(
+    kitchen_for, caplog, capfd, monkeypatch
+):
+    """With a lab book address holding a password, it shows and logs that address masked."""
+    # MLflow retries an unreachable database for most of an hour: once is enough here.
+    monkeypatch.setattr("mlflow.store.db.utils.MAX_RETRY_COUNT", 1)
+    secret = "Sup3rS3cretPW"
+    settings = Settings(
+        mlflow_tracking_uri=f"postgresql://ann:{secret}@127.0.0.1:9/lab", language="en"
+    )
+    with caplog.at_level(logging.DEBUG), TestClient(kitchen_for(settings)) as client:
+        answers = [client.get("/health/ready"), client.post("/predict", json=ORDER)]
+        answers += [client.get("/model"), client.post("/model/reload")]
+    assert {answer.status_code for answer in answers} == {503}
+    assert "ann:***@127.0.0.1" in answers[0].json()["detail"]
+    said = " ".join(a.text for a in answers) + caplog.text + "".join(capfd.readouterr())
+    assert secret not in said
+
+
+def test_a_refused_new_champion_makes_it_unready_while_it_keeps_cooking(
+    empty_lab, kitchen_for, tmp_path
+):
+    """When the alias moves to a model it refuses, it keeps cooking with the old one, and its
+    readiness and model card say that this is no longer the registry's champion."""
+    train(empty_lab, QUICK_RECIPE)
+    with TestClient(kitchen_for(empty_lab)) as client:
+        assert client.get("/health/ready").status_code == 200
+        plant_champion(empty_lab, lambda: skops_trusting_itself(tmp_path / "code-ran"))
+        assert client.post("/model/reload").status_code == 200
+        ready, card = client.get("/health/ready"), client.get("/model").json()
+        dish = client.post("/predict", json=ORDER)
+    assert ready.status_code == 503 and "version 1" in ready.json()["detail"]
+    assert card["version"] == "1" and "trust" in card["problem"]
+    assert dish.status_code == 200 and dish.json()["model_version"] == "1"
+    assert not (tmp_path / "code-ran").exists()

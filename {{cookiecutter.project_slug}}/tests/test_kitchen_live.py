@@ -2,6 +2,9 @@
 its champion changes under load."""
 
 import asyncio
+import os
+import shutil
+from pathlib import Path
 
 import httpx
 import pytest
@@ -78,3 +81,27 @@ def test_no_order_fails_while_the_champion_moves_twice(empty_lab, rush_hour):
     assert statuses == {200}, f"failed answers: {statuses}"
     assert not moves_left, "the kitchen did not follow both moves in time"
     assert versions[0] == "1" and "2" in versions and versions[-1] == "1"
+
+
+def test_a_lab_book_replaced_under_load_is_noticed(empty_lab, rush_hour, tmp_path):
+    """When mlflow.db is replaced on disk (a backup restored) while orders keep coming, the
+    kitchen reads the new file, not its old connections: it goes back to the champion the
+    restored lab book names, and no order fails meanwhile."""
+    registry = two_versions(empty_lab)  # version 1 is the champion
+    lab_book = Path(empty_lab.mlflow_tracking_uri.removeprefix("sqlite:///"))
+    backup = tmp_path / "backup.db"
+    shutil.copyfile(lab_book, backup)  # a lab book whose champion is version 1
+    update = {"champion_poll_seconds": 0.1, "rush_hour": rush_hour}
+
+    def move_champion(version: str) -> None:
+        if version == "2":
+            registry.set_registered_model_alias(empty_lab.model_name, "champion", "2")
+        else:
+            os.replace(backup, lab_book)  # a new file where the old one was
+
+    with serving(empty_lab.model_copy(update=update)) as url:
+        answers, moves_left = asyncio.run(order_while_moving(url, move_champion))
+        card = httpx.get(f"{url}/model", timeout=10).json()
+    assert {status for status, _ in answers} == {200}
+    assert not moves_left, "the kitchen never noticed the restored lab book"
+    assert answers[-1][1] == "1" and card["version"] == "1" and card["problem"] is None

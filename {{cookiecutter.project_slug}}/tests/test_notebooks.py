@@ -67,7 +67,7 @@ def notebook_cases():
         yield pytest.param(path, marks=marks, id=path.stem)
 
 
-@pytest.mark.parametrize("path", notebook_cases())
+@pytest.mark.parametrize("path", list(notebook_cases()))  # pytest 10 wants a collection
 def test_notebook_runs(path, private_lab, request):
     """Instructor edition: it runs to the end and its self-check passes.
     Student edition: it stops only on a friendly "exercise not done yet"."""

@@ -67,17 +67,20 @@ def test_stop_closes_the_whole_group_within_its_bound_and_frees_the_port(helper)
     the port is free afterwards."""
     port = free_port()
     server = Server("test server", [sys.executable, "-c", SERVER, str(port), helper], "", "")
+    # A polite helper must close before the bound, so it gets a long one (a busy machine may be
+    # slow to schedule it); a stubborn one outlives a short bound and must be closed firmly.
+    bound = 20 if helper == "polite" else 2
     start(server)
     try:
         assert until(lambda: not port_is_free(port)), "the helper never listened"
     finally:
         started = time.monotonic()
-        stop([server], seconds=2)
+        stop([server], seconds=bound)
         seconds = time.monotonic() - started
     assert port_is_free(port), f"the {helper} helper still holds port {port}"
-    assert seconds < 2 + 5, f"stopping took {seconds:.1f} s"
+    assert seconds < bound + 5, f"stopping took {seconds:.1f} s"
     if helper == "polite":
-        assert seconds < 2, f"a polite helper took {seconds:.1f} s to close"
+        assert seconds < bound, f"a polite helper needed force after {seconds:.1f} s"
 
 
 def test_waiting_notices_a_server_that_died_at_once():

@@ -112,11 +112,11 @@ def browser(tmp_path):
     driver.quit()
 
 
-def screenshot_path(tmp_path: Path, name: str) -> Path:
+def screenshot_path(tmp_path: Path, file_name: str) -> Path:
     """Where a screenshot goes: $TEST_ARTIFACTS if set (CI keeps it), else the test's folder."""
     folder = Path(os.environ.get("TEST_ARTIFACTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"shop-window-{name}.png"
+    return folder / file_name
 
 
 def fill_in(browser, item, value: float):
@@ -163,7 +163,7 @@ def test_order_in_a_real_browser_shows_the_kitchen_dish(
         shown.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="stMetricValue"]'))
     )
     seconds = time.monotonic() - started
-    path = screenshot_path(tmp_path, "order")
+    path = screenshot_path(tmp_path, "shop-window-order.png")
     browser.save_screenshot(str(path))
 
     order = {**example_order().model_dump(), item.name: typed}
@@ -194,7 +194,7 @@ def test_out_of_range_value_in_a_real_browser_is_said_on_the_page(
 
     WebDriverWait(browser, WAIT_SECONDS).until(error_shown)
     assert not browser.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')
-    path = screenshot_path(tmp_path, "out-of-range")
+    path = screenshot_path(tmp_path, "shop-window-out-of-range.png")
     browser.save_screenshot(str(path))
     with capsys.disabled():
         print(f"\nshop window, out-of-range value said on the page; screenshot: {path}")

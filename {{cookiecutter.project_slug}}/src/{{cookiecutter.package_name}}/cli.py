@@ -111,6 +111,7 @@ def keep_open(servers: list[processes.Server], wait: float | None = None) -> Non
         while all(processes.is_running(server) for server in servers):
             time.sleep(0.5)
         stopped = next(server for server in servers if not processes.is_running(server))
+        assert stopped.process is not None  # each server here was started above
         sys.exit(say("cli_part_stopped", name=stopped.name) if together else stopped.process.poll())
     except KeyboardInterrupt:
         names = ", ".join(server.name for server in servers)

@@ -100,7 +100,7 @@ def change_orders(table: pd.DataFrame, rng: np.random.Generator, season: int) ->
     return table
 
 
-def expected_price(table: pd.DataFrame, season: int = 1) -> np.ndarray:
+def expected_price(table: pd.DataFrame, season: int = 1) -> pd.Series:
     """Return the formula's price (k€) for each row, before noise."""
     age_factor = 0.8 + 0.2 * (table["year_built"] - 1900) / 125
     prices = PRICE_PER_M2_SEASON_2 if season == 2 else PRICE_PER_M2
@@ -135,7 +135,7 @@ def draw_column(ingredient, rng: np.random.Generator, rows: int) -> np.ndarray:
 
 
 def make_dataset(
-    rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED, season: int = 1
+    rows: int = DEFAULT_ROWS, seed: int | list[int] = DEFAULT_SEED, season: int = 1
 ) -> pd.DataFrame:
     """Return `rows` orders of a season and their true outcome; the same seed, the same table."""
     if rows < 1:

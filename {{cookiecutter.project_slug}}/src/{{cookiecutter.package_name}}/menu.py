@@ -8,7 +8,7 @@ once. Change the menu here and the three parts follow.
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, cast, get_args
 
 import annotated_types
 from pydantic import {{ "BaseModel, BeforeValidator, ConfigDict, Field" if cookiecutter.use_case == "house_prices" else "BaseModel, ConfigDict, Field" }}
@@ -16,6 +16,7 @@ from pydantic import {{ "BaseModel, BeforeValidator, ConfigDict, Field" if cooki
 
 def field(title: str, help: str, example: Any, unit: str = "", labels=None, **rules) -> Any:
     """One field of an order: what people read about it, and the rules it must follow."""
+    extra: dict[str, Any] | None  # pydantic types it as JSON, which any str or dict of str is
     extra = {"unit": unit} if unit else {"labels": labels} if labels else None
     return Field(
         title=title, description=help, examples=[example], json_schema_extra=extra, **rules
@@ -159,8 +160,7 @@ DISH_LABEL = "{{ 'Prix attendu' if fr else 'Expected price' }}"
 DISH_UNIT = "k€"
 {% endif %}
 FEATURES = list(Order.model_fields)
-# A batch holds at most this many orders: a bigger one is refused (422), not queued.
-MAX_BATCH_ORDERS = 10_000
+MAX_BATCH_ORDERS = 10_000  # orders in one batch, at most: a bigger one is refused (422)
 
 
 class Dish(BaseModel):
@@ -196,6 +196,7 @@ class ModelCard(BaseModel):
     metrics: dict[str, float]
     trained_at: datetime = Field(description="{{ 'Début de la run du labo qui l’a entraîné.' if fr else 'When the lab run that trained it started.' }}")
     loaded_at: datetime = Field(description="{{ 'Quand cette cuisine l’a chargé.' if fr else 'When this kitchen loaded it.' }}")
+    problem: str | None = Field(None, description="{{ 'Pourquoi il n’est peut-être plus le champion.' if fr else 'Why it may no longer be the champion.' }}")
 
 
 @dataclass(frozen=True)
@@ -219,20 +220,20 @@ def ingredients() -> list[Ingredient]:
     described = []
     for name, info in Order.model_fields.items():
         rules = {type(rule): rule for rule in info.metadata}
-        shown = info.json_schema_extra or {}
+        shown = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         choices = get_args(info.annotation)
         described.append(
             Ingredient(
                 name=name,
                 label=info.title or name,
                 help=info.description or "",
-                kind=str if choices else info.annotation,
-                example=info.examples[0],
-                unit=shown.get("unit", ""),
+                kind=str if choices else cast(type, info.annotation),
+                example=(info.examples or [None])[0],
+                unit=str(shown.get("unit", "")),
                 minimum=getattr(rules.get(annotated_types.Ge), "ge", None),
                 maximum=getattr(rules.get(annotated_types.Le), "le", None),
                 choices=choices,
-                choice_labels=shown.get("labels"),
+                choice_labels=cast("dict[str, str] | None", shown.get("labels")),
             )
         )
     return described

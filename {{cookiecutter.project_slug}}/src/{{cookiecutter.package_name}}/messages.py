@@ -28,6 +28,38 @@ MESSAGES = {
         "fr": "Le fichier du modèle champion contient des types auxquels la cuisine ne fait pas "
         f"confiance : il n'a pas été ouvert. Entraînez-en un nouveau avec `{COMMAND} train`.",
     },
+    "unreadable_model": {
+        "en": "The champion's model file could not be read (damaged or incomplete), so it was "
+        f"not opened. Train and register a new one with `{COMMAND} train`.",
+        "fr": "Le fichier du modèle champion est illisible (abîmé ou incomplet) : il n'a pas "
+        f"été ouvert. Entraînez-en et enregistrez-en un nouveau avec `{COMMAND} train`.",
+    },
+    "stale_champion": {
+        "en": "The kitchen still cooks with version {version}, which may no longer be the "
+        "registry's champion: {why}",
+        "fr": "La cuisine cuisine encore avec la version {version}, qui n'est peut-être plus le "
+        "champion du registre : {why}",
+    },
+    "reload_too_soon": {
+        "en": "The kitchen looked at the registry a moment ago: ask again in {seconds:.1f} s.",
+        "fr": "La cuisine vient de regarder le registre : redemandez dans {seconds:.1f} s.",
+    },
+    "text_frames_only": {
+        "en": "Send each order as a text message holding JSON, not as binary data.",
+        "fr": "Envoyez chaque commande comme un message texte en JSON, pas en binaire.",
+    },
+    "order_breaks_menu": {
+        "en": "The order does not follow the menu.",
+        "fr": "La commande ne suit pas le menu.",
+    },
+    "json_only": {
+        "en": "Send orders as JSON, with the header `Content-Type: application/json`.",
+        "fr": "Envoyez les commandes en JSON, avec l'en-tête `Content-Type: application/json`.",
+    },
+    "more_problems": {
+        "en": "...and {count} more problems, not listed (the first {shown} are above).",
+        "fr": "... et {count} autres problèmes, non listés (les {shown} premiers sont ci-dessus).",
+    },
     "kitchen_closed": {
         "en": "The kitchen is closed: nobody answers at {url}. Start it with "
         f"`{COMMAND} kitchen`, or all three parts with `{COMMAND} up`.",

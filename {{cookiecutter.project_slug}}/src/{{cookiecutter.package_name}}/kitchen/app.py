@@ -7,11 +7,23 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from fastapi_offline import FastAPIOffline
 
+from {{ cookiecutter.package_name }} import order_book, rush_hour  # the advanced wings, plugged in below
 from {{ cookiecutter.package_name }}.kitchen import routes
 from {{ cookiecutter.package_name }}.kitchen.model import ModelSlot
-from {{ cookiecutter.package_name }}.kitchen.refusals import DESCRIPTION, refuse_order
+from {{ cookiecutter.package_name }}.kitchen.refusals import JsonOnly, refuse_order
+from {{ cookiecutter.package_name }}.menu import DISH_LABEL, DISH_UNIT
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
+
+DESCRIPTION = f"""
+The kitchen takes **orders** (the model's inputs, as described by the menu below) and cooks
+**dishes**: the prediction of the model registered as `champion` in the lab, here the
+*{DISH_LABEL}* in {DISH_UNIT}. Every order is checked against the menu first: types, ranges,
+no unknown fields. A live stream of orders can also be sent over the WebSocket `/ws/predict`:
+one JSON order per message, one JSON dish (or refusal) back per order.
+"""
 
 
 @asynccontextmanager
@@ -28,10 +40,9 @@ async def lifespan(app: FastAPI):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the kitchen; the model is fetched when the app starts, not when it is imported."""
-    # MLflow's own loaders, which may run code stored in a model, are off (see safety.py).
-    os.environ["MLFLOW_ALLOW_MODEL_CODE_EXECUTION"] = "false"
+    os.environ["MLFLOW_ALLOW_MODEL_CODE_EXECUTION"] = "false"  # no loader runs a model's code
     settings = settings or get_settings()
-    app = FastAPI(
+    app = FastAPIOffline(  # FastAPI, with its /docs and /redoc files served from here
         title="The kitchen",
         description=DESCRIPTION,
         lifespan=lifespan,
@@ -39,14 +50,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.add_exception_handler(RequestValidationError, refuse_order)  # 422 without the input
+    app.add_middleware(JsonOnly)  # 415 for an order that is not JSON
+    app.add_api_route("/", lambda: RedirectResponse("/docs"), include_in_schema=False)
     for router in (routes.orders, routes.health, routes.model):
         app.include_router(router)
-    if settings.rush_hour:  # the advanced wing: concurrent orders cooked together, and faster
-        from {{ cookiecutter.package_name }}.rush_hour import equip
-
-        equip(app)
-    if settings.order_book:  # the order book: every order cooked, written down off the path
-        from {{ cookiecutter.package_name }} import order_book
-
-        order_book.equip(app)
+    for wing, wanted in ((rush_hour, settings.rush_hour), (order_book, settings.order_book)):
+        if wanted:  # rush_hour first: the order book then wraps whichever cook it hired
+            wing.equip(app)
     return app

@@ -1,5 +1,4 @@
-"""What the routes ask for, written as types (`cook: CookDep`); FastAPI hands it over. All are
-`async def`: FastAPI would run a plain `def` in a worker thread, a needless trip for so little."""
+"""What the routes ask for, as types (`cook: CookDep`); `async def`, or FastAPI uses a thread."""
 
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated
@@ -9,6 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
 from {{ cookiecutter.package_name }}.kitchen.model import LoadedModel, ModelSlot
+from {{ cookiecutter.package_name }}.kitchen.refusals import trouble
 from {{ cookiecutter.package_name }}.menu import Order
 
 
@@ -20,11 +20,10 @@ SlotDep = Annotated[ModelSlot, Depends(get_slot)]
 
 
 async def ready_model(slot: SlotDep) -> LoadedModel:
-    """The model to cook with. While there is none: 503, with the remedy in words, for the
-    order routes and the WebSocket alike (where it refuses the opening handshake)."""
+    """The model to cook with; while none: 503 and the remedy in words (HTTP and WebSocket)."""
     model = slot.current or await run_in_threadpool(slot.refresh)  # one may have come since
     if model is None:
-        raise HTTPException(503, detail=slot.why_empty())
+        raise HTTPException(503, detail=trouble(slot))
     return model
 
 
@@ -34,9 +33,8 @@ Cook = Callable[[Sequence[Order]], Awaitable[tuple[list[float], str]]]  # -> dis
 
 
 async def ready_cook(connection: HTTPConnection) -> Cook:
-    """The cook the lifespan hired, once there is a model to cook with (503 until then).
-    `ready_model` is called here, not declared: FastAPI spends some 30 µs a request on each
-    declared dependency, and an order is cooked in less."""
+    """The cook the lifespan hired, once there is a model (503 until then). `ready_model` is
+    called, not declared: FastAPI spends ~30 µs a request on each declared dependency."""
     await ready_model(connection.app.state.slot)
     return connection.app.state.cook
 

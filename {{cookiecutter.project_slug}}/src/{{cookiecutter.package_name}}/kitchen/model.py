@@ -1,5 +1,4 @@
-"""The lab's champion, loaded when it appears and swapped when the alias moves; its file is
-opened with the kitchen's own list of trusted types (safety.py)."""
+"""The lab's champion: loaded when it appears, swapped when the alias moves (see safety.py)."""
 
 import asyncio
 import logging
@@ -10,10 +9,10 @@ from pathlib import Path
 
 from fastapi.concurrency import run_in_threadpool
 
-from {{ cookiecutter.package_name }}.kitchen.safety import UntrustedModel, open_model_folder
+from {{ cookiecutter.package_name }}.kitchen.refusals import hide_password
+from {{ cookiecutter.package_name }}.kitchen.safety import UnreadableModel, UntrustedModel, open_model_folder
 from {{ cookiecutter.package_name }}.lab.registry import Champion, download_model, find_champion
 from {{ cookiecutter.package_name }}.menu import FEATURES, Order
-from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.settings import Settings, without_password
 
 log = logging.getLogger(__name__)
@@ -44,24 +43,24 @@ class ModelSlot:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.current: LoadedModel | None = None
-        self.problem = "no_champion"  # while empty: the catalogue's key for why
+        self.problem: str | None = "no_champion"  # what is wrong (see refusals.trouble)
         self.lab_book = without_password(settings.mlflow_tracking_uri)  # safe to show, to log
 
     def refresh(self) -> LoadedModel | None:
         """Load the champion if it is new; keep serving the current one if anything fails."""
         try:
             champion = find_champion(self.settings)
-            if champion is None:
-                self.problem = "no_champion"
-            elif self.current is None or self.current.champion.version != champion.version:
+            if champion and (self.current is None or self.current.champion != champion):
                 # One assignment swaps the model: orders already cooking keep the old one.
                 self.current = load(self.settings, champion)
                 log.info("Now serving %s version %s", champion.name, champion.version)
-        except UntrustedModel as refusal:
+            self.problem = None if champion else "no_champion"
+        except (UntrustedModel, UnreadableModel) as refusal:
             log.error("Model refused: %s", refusal)
-            self.problem = "untrusted_model"
-        except Exception:
-            log.exception("Cannot reach the lab book at %s", self.lab_book)
+            self.problem = refusal.key
+        except Exception as error:  # its message, not its traceback: that may quote a password
+            hidden = hide_password(str(error), self.settings.mlflow_tracking_uri)
+            log.error("Cannot reach the lab book at %s: %s", self.lab_book, hidden)
             self.problem = "lab_unreachable"
         return self.current
 
@@ -75,7 +74,3 @@ class ModelSlot:
         """Predict in a worker thread (the event loop stays free) with the model served now."""
         model = self.current  # one model for the whole call, even if a swap comes meanwhile
         return await run_in_threadpool(model.predict, orders), model.champion.version
-
-    def why_empty(self) -> str:
-        """Say, in the workshop's language, why there is no model and what to do."""
-        return say(self.problem, self.settings.language, uri=self.lab_book)

@@ -1,17 +1,17 @@
-"""The counter: an order route takes a body the menu has checked (`Order`, `OrderBatch`) and
-hands it to the cook. An order that breaks the menu never reaches a route (422)."""
+"""The counter: an order route takes a body the menu has checked and hands it to the cook."""
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+import contextlib
+
+from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
-from pydantic import ValidationError
 
+from {{ cookiecutter.package_name }}.kitchen import refusals
 from {{ cookiecutter.package_name }}.kitchen.deps import CookDep, ModelDep, SlotDep, ready_model
-from {{ cookiecutter.package_name }}.kitchen.refusals import NOT_READY, ORDER_ERRORS, field_problems
 from {{ cookiecutter.package_name }}.menu import Dish, DishBatch, ModelCard, Order, OrderBatch
 
-orders = APIRouter(tags=["orders"], responses=ORDER_ERRORS)
+orders = APIRouter(tags=["orders"], responses=refusals.ORDER_ERRORS)
 health = APIRouter(prefix="/health", tags=["health"])
-model = APIRouter(prefix="/model", tags=["model"], responses=NOT_READY)
+model = APIRouter(prefix="/model", tags=["model"], responses=refusals.NOT_READY)
 
 BATCH_BODY_BYTES = 2_000_000  # 10,000 orders weigh 1.2 MB of JSON; one, far less (settings)
 
@@ -34,19 +34,16 @@ async def predict_stream(websocket: WebSocket, cook: CookDep) -> None:
     """One JSON order per message, one JSON dish back. A bad order is answered with the
     reason and the stream stays open, as a cook sends back one wrong ticket."""
     await websocket.accept()
-    try:
-        while True:
-            try:
-                order = Order.model_validate_json(await websocket.receive_text())
-            except ValidationError as error:
-                refused = {"error": "The order does not follow the menu."}
-                await websocket.send_json({**refused, "detail": field_problems(error.errors())})
+    language = websocket.app.state.settings.language
+    with contextlib.suppress(WebSocketDisconnect):  # the customer left: nothing to clean up
+        while (message := await websocket.receive())["type"] != "websocket.disconnect":
+            order = refusals.streamed_order(message, language)  # an Order, or a refusal
+            if not isinstance(order, Order):
+                await websocket.send_json(order)
                 continue
             [prediction], version = await cook([order])
             dish = Dish(prediction=prediction, model_version=version)
             await websocket.send_text(dish.model_dump_json())
-    except WebSocketDisconnect:
-        pass  # the customer left: nothing to clean up
 
 
 @health.get("/live", summary="Is the kitchen process up?")
@@ -54,18 +51,21 @@ async def live() -> dict[str, str]:
     return {"status": "alive"}
 
 
-@health.get("/ready", summary="Can it cook?", responses=NOT_READY)
-async def ready(served: ModelDep) -> dict[str, str]:
+@health.get("/ready", summary="Cooking with the champion?", responses=refusals.NOT_READY)
+async def ready(served: ModelDep, slot: SlotDep) -> dict[str, str]:
+    if problem := refusals.trouble(slot):  # e.g. a new champion refused: still cooks the old
+        raise HTTPException(503, detail=problem)
     return {"status": "ready", "model_version": served.champion.version}
 
 
 @model.get("", summary="Which model is cooking?")
-async def model_card(served: ModelDep) -> ModelCard:
-    return ModelCard(**vars(served.champion), loaded_at=served.loaded_at)
+async def model_card(served: ModelDep, slot: SlotDep) -> ModelCard:
+    problem = refusals.trouble(slot)  # None while it cooks with the registry's champion
+    return ModelCard(**vars(served.champion), loaded_at=served.loaded_at, problem=problem)
 
 
-@model.post("/reload", summary="Look for a new champion now")
-async def reload(slot: SlotDep) -> ModelCard:
+@model.post("/reload", summary="Look for a new champion now", responses=refusals.TOO_SOON)
+async def reload(slot: SlotDep, _: refusals.NOT_TOO_SOON) -> ModelCard:
     """Ask the registry for the champion now, instead of waiting for the next regular look."""
     await run_in_threadpool(slot.refresh)
-    return await model_card(await ready_model(slot))
+    return await model_card(await ready_model(slot), slot)

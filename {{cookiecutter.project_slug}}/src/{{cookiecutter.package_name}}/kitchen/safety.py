@@ -19,6 +19,14 @@ TRUSTED_TYPES = ["sklearn.ensemble._hist_gradient_boosting.predictor.TreePredict
 class UntrustedModel(Exception):
     """The model is not a file the kitchen agrees to open: it is refused, unopened."""
 
+    key = "untrusted_model"  # what the kitchen then says (messages.py)
+
+
+class UnreadableModel(Exception):
+    """The model's files are there but cannot be read: damaged, cut short, not a model."""
+
+    key = "unreadable_model"
+
 
 def open_skops_file(path: Path):
     """Load a skops file, refusing it if it holds any type the kitchen does not trust."""
@@ -30,8 +38,13 @@ def open_skops_file(path: Path):
 
 def open_model_folder(folder: Path):
     """Open an MLflow model folder if, and only if, it is a scikit-learn model saved as skops."""
-    description = yaml.safe_load((folder / "MLmodel").read_text())  # plain YAML, no code
-    flavor = description.get("flavors", {}).get("sklearn", {})
-    if flavor.get("serialization_format") != "skops":
-        raise UntrustedModel("the kitchen opens only scikit-learn models saved in skops format")
-    return open_skops_file(folder / "model.skops")
+    try:
+        description = yaml.safe_load((folder / "MLmodel").read_text())  # plain YAML, no code
+        flavor = description.get("flavors", {}).get("sklearn", {})
+        if flavor.get("serialization_format") != "skops":
+            raise UntrustedModel("the kitchen opens only scikit-learn models saved as skops")
+        return open_skops_file(folder / "model.skops")
+    except UntrustedModel:
+        raise
+    except Exception as error:  # a damaged file: a bad zip, bad YAML, a missing part...
+        raise UnreadableModel(f"the model's files could not be read: {error!r}") from error

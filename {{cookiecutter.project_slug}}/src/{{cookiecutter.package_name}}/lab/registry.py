@@ -12,6 +12,7 @@ import mlflow
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
+from {{ cookiecutter.package_name }}.lab.lab_book import reconnect_if_replaced
 from {{ cookiecutter.package_name }}.settings import Settings
 
 CHALLENGER = "challenger"
@@ -39,6 +40,7 @@ def model_uri(settings: Settings, version: str | None = None) -> str:
 
 def find_champion(settings: Settings) -> Champion | None:
     """Return the current champion, or None when no model holds the alias yet."""
+    reconnect_if_replaced(settings.mlflow_tracking_uri)
     client = MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
     try:
         version = client.get_model_version_by_alias(settings.model_name, settings.champion_alias)
@@ -46,6 +48,7 @@ def find_champion(settings: Settings) -> Champion | None:
         if error.error_code in ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"):
             return None  # no such model, or no version holds the alias
         raise
+    assert version.run_id, "every version of this registry was logged from a run"
     run = client.get_run(version.run_id)
     return Champion(
         name=version.name,
@@ -74,8 +77,7 @@ def promote_if_better(settings: Settings, version: str, score: float) -> bool:
 def download_model(settings: Settings, version: str, destination: Path) -> Path:
     """Copy the files of one model version into the folder `destination`."""
     client = MlflowClient(tracking_uri=settings.mlflow_tracking_uri)
-    # Ask this lab's registry where the files are: a `models:/` URI would be looked up in
-    # whichever registry MLflow was last pointed at, which may be another lab.
+    # This lab's registry says where the files are (a `models:/` URI might ask another lab).
     files = client.get_model_version_download_uri(settings.model_name, version)
     local = mlflow.artifacts.download_artifacts(
         artifact_uri=files, dst_path=str(destination), tracking_uri=settings.mlflow_tracking_uri

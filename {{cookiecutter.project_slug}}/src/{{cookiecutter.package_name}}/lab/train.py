@@ -87,7 +87,7 @@ def open_lab_book(settings: Settings) -> None:
 
 def train(settings: Settings, recipe: Recipe = Recipe()) -> TrainingResult:
     """Fit one pipeline, record it in the lab book, register it and promote it if it wins."""
-    started = time.perf_counter()
+    start = time.perf_counter()
     open_lab_book(settings)
     table = make_dataset(recipe.rows, recipe.seed)
     train_x, test_x, train_y, test_y = split(table, seed=recipe.seed)
@@ -112,5 +112,4 @@ def train(settings: Settings, recipe: Recipe = Recipe()) -> TrainingResult:
         )
     version = str(model_info.registered_model_version)
     promoted = promote_if_better(settings, version, metrics["rmse"])
-    seconds = time.perf_counter() - started
-    return TrainingResult(run.info.run_id, version, metrics, promoted, seconds)
+    return TrainingResult(run.info.run_id, version, metrics, promoted, time.perf_counter() - start)

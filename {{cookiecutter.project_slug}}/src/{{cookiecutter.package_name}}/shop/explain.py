@@ -21,6 +21,7 @@ def sweep_values(item: Ingredient) -> list:
         return list(item.choices)
     if item.kind is bool:
         return [False, True]
+    assert item.minimum is not None and item.maximum is not None  # every number has a range
     step = (item.maximum - item.minimum) / (CURVE_POINTS - 1)
     values = [item.minimum + step * index for index in range(CURVE_POINTS)]
     if item.kind is int:  # whole numbers only, each once

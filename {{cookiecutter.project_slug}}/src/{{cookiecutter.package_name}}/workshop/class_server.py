@@ -72,7 +72,7 @@ def read_roster(path: Path) -> list[Learner]:
         rows = list(reader)
     if "username" not in columns:
         raise ClassServerProblem(say("class_roster_no_username", path=path))
-    learners, seen = [], set()
+    learners, seen = [], set[str]()
     for line, row in enumerate(rows, start=2):  # line 1 is the header
         cells = {key.strip().lower(): (value or "").strip() for key, value in row.items() if key}
         learners.append(check_learner(cells, line, seen))
@@ -249,7 +249,7 @@ def create_accounts(url: str, admin: tuple[str, str], learners: list[Learner]) -
     An account that already exists (the server was started before) is kept as it is, with
     its password: restarting the server never locks a learner out.
     """
-    outcome = {"created": [], "kept": []}
+    outcome: dict[str, list] = {"created": [], "kept": []}
     endpoint = f"{url}/api/2.0/mlflow/users/create"
     with httpx.Client(auth=admin, timeout=120) as client:  # a busy machine hashes slowly
         for learner in learners:
@@ -339,6 +339,7 @@ def open_class_server(settings: Settings, args) -> None:
                 ),
                 flush=True,
             )
+            assert server.process is not None  # started above
             while server.process.poll() is None:
                 time.sleep(1)
             raise ClassServerProblem(say("class_server_stopped"))

@@ -28,7 +28,10 @@ def load_pipeline(settings: Settings, version: str | None = None):
     """
     from {{ cookiecutter.package_name }}.kitchen.safety import open_skops_file
 
-    version = version or find_champion(settings).version
+    if not version:
+        champion = find_champion(settings)
+        assert champion is not None, "a champion is trained before its model is opened"
+        version = champion.version
     with tempfile.TemporaryDirectory() as folder:
         model_dir = download_model(settings, version, Path(folder))
         return open_skops_file(model_dir / "model.skops")
@@ -46,6 +49,7 @@ def ensure_champion(
         print(announcement or say("nb_training_champion", settings.language), flush=True)
         train(settings, recipe)
         champion = find_champion(settings)
+        assert champion is not None, "the training just made a champion"
     return champion.version
 
 

@@ -51,7 +51,7 @@ with st.form("batch"):
 
 if sent and uploaded is None:
     st.warning("{{ "Choisissez d'abord un fichier CSV, puis envoyez-le." if fr else 'Choose a CSV file first, then send it.' }}")
-elif sent:
+elif sent and uploaded is not None:  # (always so here: said for the type checker)
     try:
         upload = batch.check_upload(uploaded.getvalue())
         if upload.orders:
