@@ -14,6 +14,7 @@ trims the oldest each time a tenth of that many has been written, and when the k
 """
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -85,8 +86,10 @@ class OrderBook:
         self.rows_waiting += count
 
     def recording(self, cook: Cook) -> Cook:
-        """The same cook, whose every dish is also noted in the book."""
+        """The same cook, whose every dish is also noted in the book (`inspect.unwrap` gives
+        back the cook itself)."""
 
+        @functools.wraps(cook)
         async def cook_and_note(orders: Sequence) -> tuple[list[float], str]:
             predictions, version = await cook(orders)
             self.note(orders, predictions, version)
