@@ -9,6 +9,7 @@ each language into a temporary folder, reads that list, counts lines (comments i
 prints them beside the caps the project holds itself to. It informs; it never fails.
 """
 
+import importlib.util
 import re
 import subprocess
 import sys
@@ -61,7 +62,12 @@ def report(project: Path, title: str) -> None:
     print(f"  {sum(counts.values()):5d}  = the whole path (cap {TOTAL_CAP}), {len(counts)} files")
 
 
-def main() -> None:
+def main() -> int:
+    if importlib.util.find_spec("cookiecutter") is None:  # it bakes, so it needs cookiecutter
+        print("This Python has no cookiecutter: run it with the template's tools instead,")
+        print("    python3 run.py lint        (once: creates .venv)")
+        print("    .venv/bin/python scripts/reading_path.py")
+        return 2
     with tempfile.TemporaryDirectory() as output:
         for use_case in ("crop_yield", "house_prices"):
             for language in ("en", "fr"):
@@ -71,6 +77,7 @@ def main() -> None:
                 subprocess.run([*bake, str(TEMPLATE), *answers], check=True, capture_output=True)
                 [project] = folder.iterdir()
                 report(project, f"{use_case}, {language}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -102,10 +102,17 @@ def test_another_seed_writes_another_table(tmp_path):
 @pytest.mark.parametrize(
     ("arguments", "words"),
     [
+{%- if cookiecutter.language == "fr" %}
+        (["--rows", "0"], "doit valoir entre 1 et"),
+        (["--rows", "ten"], "n'est pas un nombre entier"),
+        (["--rows", "20000001"], "doit valoir entre 1 et"),
+        (["--seed", "-1"], "doit valoir au moins 0"),
+{%- else %}
         (["--rows", "0"], "must be between 1 and"),
-        (["--rows", "ten"], "is not a int"),
+        (["--rows", "ten"], "is not a whole number"),
         (["--rows", "20000001"], "must be between 1 and"),
         (["--seed", "-1"], "must be at least 0"),
+{%- endif %}
     ],
 )
 def test_make_data_refuses_bad_numbers_in_words(tmp_path, arguments, words, capsys):
@@ -269,7 +276,7 @@ def test_spark_predictions_equal_the_kitchens(needs_spark, banquet, settings):
     _, dishes = banquet
     sample = dishes.sample(200, random_state=0)
     rows = sample[FEATURES].to_dict("records")
-    orders = [Order.model_validate(row).model_dump() for row in rows]  # as the kitchen gets them
+    orders = [Order.model_validate(row) for row in rows]  # as the kitchen gets them
     kitchen = load(settings, find_champion(settings))
     np.testing.assert_allclose(sample[PREDICTION], kitchen.predict(orders), rtol=1e-9, atol=0)
 

@@ -2,9 +2,10 @@
 
 The tests marked `classserver` start PostgreSQL from its own binaries in a temporary folder on
 a free loopback port, then `{{ cookiecutter.package_name }} class-server` on another, and check what a class
-relies on: strangers are refused, learners cannot touch each other's work, and a learner's
-training lands on the server. Without PostgreSQL they are skipped (REQUIRE_POSTGRES=1 makes
-that a failure instead, as in the template's CI).
+relies on: strangers are refused, learners cannot touch each other's work, a learner's
+training lands on the server, each learner's self-checks land on their own report card, and the
+teacher's board shows them with the leaderboard. Without PostgreSQL they are skipped
+(REQUIRE_POSTGRES=1 makes that a failure instead, as in the template's CI).
 """
 
 import contextlib
@@ -18,21 +19,31 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import pytest
 from mlflow import MlflowClient
+from streamlit.testing.v1 import AppTest
 
 from {{ cookiecutter.package_name }}.cli import main
-from {{ cookiecutter.package_name }}.settings import Settings
+from {{ cookiecutter.package_name }}.data import make_dataset
+from {{ cookiecutter.package_name }}.menu import TARGET
+from {{ cookiecutter.package_name }}.messages import number, say
+from {{ cookiecutter.package_name }}.processes import Server, start, stop, wait_until_healthy
+from {{ cookiecutter.package_name }}.settings import Settings, get_settings
+from {{ cookiecutter.package_name }}.workshop import checks, classroom
 from {{ cookiecutter.package_name }}.workshop.class_server import (
     ClassServerProblem,
     allowed_hosts,
     host_names,
     read_roster,
 )
+from {{ cookiecutter.package_name }}.workshop.exercises import CheckResult
 
 from .conftest import free_port, skip_or_fail
 
@@ -124,6 +135,95 @@ def test_a_learners_experiment_and_model_carry_their_account_name(monkeypatch):
     learner.lend_credentials_to_mlflow()  # MLflow reads the account from the environment only
     assert os.environ["MLFLOW_TRACKING_USERNAME"] == "alice"
     assert os.environ["MLFLOW_TRACKING_PASSWORD"] == "a-secret-1234"
+
+
+# --- Self-check results: nothing leaves a laptop, and a missing server never breaks a check --
+
+
+@pytest.fixture
+def counting_server_url():
+    """A pretend class server that answers 404 to everything and notes each path it is asked."""
+    asked = []
+
+    class Counting(BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass  # keep the test output quiet
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Counting)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    server.shutdown()
+    server.server_close()
+
+
+def test_without_a_class_account_a_self_check_sends_nothing(counting_server_url, fresh_settings):
+    """Alone on a laptop nothing is sent; with an account, the same result is sent."""
+    fresh_settings.setenv("LANGUAGE", "en")
+    for name in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"):
+        fresh_settings.delenv(name, raising=False)
+    url, asked = counting_server_url
+    result = CheckResult("passed", "✅ fine")
+    alone = Settings(mlflow_tracking_uri=url)
+    assert classroom.record(alone, "06_banquet", result) is result
+    assert asked == []
+    account = {"mlflow_tracking_username": "alice", "mlflow_tracking_password": ALICE_PASSWORD}
+    learner = Settings(mlflow_tracking_uri=url, **account)
+    told = classroom.record(learner, "06_banquet", result)
+    card = f"{PACKAGE}-self-checks-alice"
+    assert asked == [  # it looked for Alice's card, then tried to make it
+        f"/api/2.0/mlflow/experiments/get-by-name?experiment_name={card}",
+        "/api/2.0/mlflow/experiments/create",
+    ]
+    assert told.status == "passed"
+    assert told.message == f"✅ fine\n{say('card_not_recorded')}"  # answered 404: not taken
+
+
+def test_a_self_check_answers_calmly_when_the_class_server_is_away(
+    fresh_settings, slow_kitchen_url
+):
+    """Nobody listening, or a server slower than the time limit: the check gives its own
+    answer in time, with one calm line saying the board did not get it."""
+    fresh_settings.setenv("LANGUAGE", "en")
+    fresh_settings.setenv("MLFLOW_TRACKING_USERNAME", "alice")
+    fresh_settings.setenv("MLFLOW_TRACKING_PASSWORD", ALICE_PASSWORD)
+    fresh_settings.setenv("SELF_CHECK_TIMEOUT_SECONDS", "0.5")
+    closed_shop = f"http://127.0.0.1:{free_port()}"
+    for server in (f"http://127.0.0.1:{free_port()}", slow_kitchen_url):
+        get_settings.cache_clear()
+        fresh_settings.setenv("MLFLOW_TRACKING_URI", server)
+        started = time.monotonic()
+        result = checks.check_shop(closed_shop, None)
+        assert time.monotonic() - started < 10, server
+        assert result.status == "not_done"
+        closed = {"what": say("shop_check_closed"), "hint": say("shop_check_closed_hint")}
+        own = say("check_not_done", **closed)
+        assert result.message == f"{own}\n{say('card_not_recorded')}"
+
+
+def test_every_self_check_has_its_column_on_the_board():
+    """Each recorded self-check is named after its notebook and has a title on the board."""
+    names = [value.check_name for value in vars(checks).values() if hasattr(value, "check_name")]
+    assert len(names) >= 6 and len(set(names)) == len(names)
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    assert all((notebooks / f"{name}.ipynb").is_file() for name in names), names
+    assert set(names) <= set(classroom.CHECK_TITLES)
+
+
+def test_the_board_command_needs_the_admin_password(fresh_settings):
+    """Without CLASS_ADMIN_PASSWORD it stops before starting anything, and says what to set."""
+    fresh_settings.delenv("CLASS_ADMIN_PASSWORD", raising=False)
+    fresh_settings.setenv("LANGUAGE", "en")
+    with pytest.raises(SystemExit) as stopped:
+        main(["board", "--port", str(free_port())])
+    assert stopped.value.code == say("board_no_admin_password")
 
 
 # --- A real PostgreSQL -----------------------------------------------------------------------
@@ -443,3 +543,200 @@ def test_the_leaderboard_notebook_ranks_every_learner(trained, tmp_path, monkeyp
     assert [row["learner"] for row in ranking] == sorted(best, key=best.get)
     assert [row["rmse"] for row in ranking] == pytest.approx(sorted(best.values()))
     assert (tmp_path / "leaderboard.png").stat().st_size > 1000
+
+
+# --- The teacher's board: each learner's self-checks on their own report card ---------------
+
+# Found by path, not imported: importing the page would run it outside Streamlit.
+BOARD_PAGE = Path(classroom.__file__).parent / "board.py"
+# The board's first run imports pandas and reads the server, which checks the admin's password
+# (slow on purpose): Streamlit's default of 3 s is far too short on a busy machine.
+BOARD_TIMEOUT = 180
+
+
+class Echo:
+    """A stand-in for the champion in notebook 06's check: it cooks what the table says, plus
+    `shift` (0: every dish matches, the check passes; 1: none does, the check says not quite)."""
+
+    def __init__(self, dishes, shift: float = 0.0):
+        self.dishes, self.shift = dishes, shift
+
+    def predict(self, orders):
+        return self.dishes.loc[orders.index, "dish"].to_numpy() + self.shift
+
+
+def become_learner(monkeypatch, class_server, username: str) -> None:
+    """Make this process a learner of the class server, as the three lines of a .env would."""
+    get_settings.cache_clear()
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", class_server["url"])
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", username)
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", password_of(class_server, username))
+    monkeypatch.setenv("SELF_CHECK_TIMEOUT_SECONDS", str(TIMEOUT))
+    monkeypatch.setenv("LANGUAGE", "en")
+
+
+@pytest.fixture(scope="module")
+def checked(trained):
+    """Alice's notebook 06 check says "not quite", then passes; her notebook 05 check is not
+    done (no shop window open); Bob's notebook 06 check says "not quite". Yields the server
+    and what each learner's notebook showed."""
+    dishes = make_dataset(rows=40)
+    dishes["dish"] = dishes[TARGET]
+    closed_shop = f"http://127.0.0.1:{free_port()}"
+    shown = {}
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        become_learner(monkeypatch, trained, "alice")
+        checks.check_banquet(dishes, "dish", Echo(dishes, shift=1), rows=40, tasted=5)
+        shown["alice", "06"] = checks.check_banquet(dishes, "dish", Echo(dishes), 40, 5)
+        shown["alice", "05"] = checks.check_shop(closed_shop, None)
+        become_learner(monkeypatch, trained, "bob")
+        shown["bob", "06"] = checks.check_banquet(dishes, "dish", Echo(dishes, 1), 40, 5)
+    get_settings.cache_clear()
+    return {**trained, "shown": shown}
+
+
+def card_of(class_server, username: str) -> dict[str, str]:
+    """A learner's report card as the teacher reads it: its id and its tags."""
+    with httpx.Client(base_url=class_server["url"], auth=ADMIN, timeout=TIMEOUT) as teacher:
+        answer = teacher.get(
+            "/api/2.0/mlflow/experiments/get-by-name",
+            params={"experiment_name": f"{PACKAGE}-self-checks-{username}"},
+        )
+    assert answer.status_code == 200, answer.text
+    experiment = answer.json()["experiment"]
+    return {"id": experiment["experiment_id"], **{t["key"]: t["value"] for t in experiment["tags"]}}
+
+
+def marks_of(card: dict[str, str]) -> dict[str, str]:
+    """{check: status} of a card; each value must be exactly a status and a recent time."""
+    marks = {}
+    for key, value in card.items():
+        if key.startswith("check."):
+            status, moment = value.split(" ")  # two words: nothing else is ever written
+            assert abs(datetime.now(UTC) - datetime.fromisoformat(moment)) < timedelta(hours=1)
+            marks[key.removeprefix("check.")] = status
+    return marks
+
+
+@pytest.mark.classserver
+def test_each_learner_records_self_checks_on_their_own_card(checked):
+    """Each learner's checks land on their own card, the latest result of each check with its
+    time; the notebook showed the check's own answer and hint, and the card holds neither."""
+    alice = card_of(checked, "alice")
+    assert marks_of(alice) == {"06_banquet": "passed", "05_shop_window": "not_done"}
+    bob = card_of(checked, "bob")
+    assert marks_of(bob) == {"06_banquet": "wrong"}
+    shown = checked["shown"]
+    assert shown["alice", "06"].passed and shown["bob", "06"].status == "wrong"
+    hint = say("banquet_check_differs_hint", "en")
+    assert hint in shown["bob", "06"].message and "class board" not in shown["bob", "06"].message
+    assert not any(hint in value or value in hint for value in bob.values())
+
+
+@pytest.mark.classserver
+def test_a_learner_cannot_write_on_another_learners_card(checked):
+    """Bob may read Alice's card, but writing a result on it, renaming it, deleting it or
+    making another card in her name is refused; her card is as her checks left it."""
+    before = card_of(checked, "alice")
+    with as_learner(checked, "bob") as bob:
+        look = bob.get("/api/2.0/mlflow/experiments/get", params={"experiment_id": before["id"]})
+        assert look.status_code == 200
+        forged = {"experiment_id": before["id"], "key": "check.06_banquet", "value": "wrong x"}
+        refused = {
+            "write a result on Alice's card": ("experiments/set-experiment-tag", forged),
+            "rename it": ("experiments/update", {"experiment_id": before["id"], "new_name": "x"}),
+            "delete it": ("experiments/delete", {"experiment_id": before["id"]}),
+        }
+        for attempt, (path, body) in refused.items():
+            assert bob.post(f"/api/2.0/mlflow/{path}", json=body).status_code == 403, attempt
+        twin = bob.post(
+            "/api/2.0/mlflow/experiments/create", json={"name": f"{PACKAGE}-self-checks-alice"}
+        )
+        assert twin.status_code == 400 and "RESOURCE_ALREADY_EXISTS" in twin.text
+    assert card_of(checked, "alice") == before
+
+
+def open_board(fresh_settings, class_server) -> AppTest:
+    fresh_settings.setenv("CLASS_SERVER_URL", class_server["url"])
+    fresh_settings.setenv("CLASS_ADMIN_USERNAME", ADMIN[0])
+    fresh_settings.setenv("CLASS_ADMIN_PASSWORD", ADMIN[1])
+    return AppTest.from_file(str(BOARD_PAGE), default_timeout=BOARD_TIMEOUT).run()
+
+
+@pytest.mark.classserver
+def test_the_board_shows_every_learner_and_the_leaderboard(checked, fresh_settings, monkeypatch):
+    """The teacher's page shows each learner's latest result per check (Carol, who has done
+    nothing, too) and the leaderboard ranked by each learner's best rmse."""
+    page = open_board(fresh_settings, checked)
+    assert not page.exception and not page.error and not page.warning
+    grid, ranking = (table.value for table in page.table)
+    titles = classroom.CHECK_TITLES
+    banquet, shop = grid[titles["06_banquet"]], grid[titles["05_shop_window"]]
+    assert list(grid.index[:3]) == ["alice", "bob", "carol"]
+    assert [banquet.iloc[n][0] for n in range(3)] == ["✅", "❌", "·"]
+    assert [shop.iloc[n][0] for n in range(3)] == ["⏳", "·", "·"]
+    assert banquet.iloc[3] == "1 / 3" and shop.iloc[3] == "0 / 3"  # the line of who passed
+    first = grid[titles["01_first_experiment"]]
+    assert set(first.iloc[:3]) == {"·"}  # nobody ran notebook 01's check
+
+    best = best_scores(admin_client(checked["url"], monkeypatch))
+    podium = sorted(best, key=best.get)
+    assert list(ranking.iloc[:, 0]) == podium
+    assert list(ranking.iloc[:, 1]) == [number(best[name], 3) for name in podium]
+
+
+def chromium(tmp_path: Path):
+    """Headless Chromium driven by Selenium, as the shop window's browser test drives it."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    from .test_shop_browser import CHROMIUM_FLAGS, WAIT_SECONDS, browser_tools
+
+    binary, driver = browser_tools()  # skipped without Chromium, failed under REQUIRE_BROWSER=1
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]:
+        options.add_argument(flag)
+    browser = webdriver.Chrome(service=Service(executable_path=driver), options=options)
+    browser.set_page_load_timeout(WAIT_SECONDS)
+    return browser
+
+
+@pytest.mark.classserver
+def test_the_board_in_a_real_browser(checked, tmp_path, capsys):
+    """`board` opens the page in a real headless Chromium with both learners' results and the
+    leaderboard; the screenshot is kept (in TEST_ARTIFACTS when set)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from .test_shop_browser import screenshot_path
+
+    browser = chromium(tmp_path)
+    port = free_port()
+    command = [sys.executable, "-m", PACKAGE, "board", "--port", str(port)]
+    url = f"http://127.0.0.1:{port}"
+    board = Server("board", [*command, "--server", checked["url"]], f"{url}/_stcore/health", url)
+    teacher = {"CLASS_ADMIN_USERNAME": ADMIN[0], "CLASS_ADMIN_PASSWORD": ADMIN[1]}
+    teacher["LANGUAGE"] = "{{ cookiecutter.language }}"  # the page's numbers, as its words
+    start(board, clean_environment(**teacher), quiet=True)  # the command, as the teacher types it
+    try:
+        assert wait_until_healthy([board], BOARD_TIMEOUT) is None, "the board did not start"
+        browser.set_window_size(1280, 720)  # a projector's shape
+        browser.get(url)
+
+        def drawn(driver) -> bool:
+            tables = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stTable"]')
+            text = " ".join(table.text for table in tables)
+            return len(tables) == 2 and all(word in text for word in ("alice", "bob", "✅", "❌"))
+
+        WebDriverWait(browser, BOARD_TIMEOUT).until(drawn)
+        time.sleep(1)  # let the fonts and the layout settle before the picture
+        path = screenshot_path(tmp_path, "class-board.png")
+        browser.save_screenshot(str(path))
+    finally:
+        browser.quit()
+        stop([board], seconds=30)  # the command closes its Streamlit first, then itself
+    assert port_is_free(port), "the board still listens after its command was stopped"
+    assert path.stat().st_size > 10_000
+    with capsys.disabled():  # shown even when pytest captures output
+        print(f"\nclass board with two learners; screenshot: {path}")

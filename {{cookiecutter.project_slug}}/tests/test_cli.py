@@ -25,9 +25,19 @@ CLOSING_SECONDS = 10  # what a stop button or a service manager may fairly wait
 @pytest.mark.parametrize(
     ("arguments", "words"),
     [
-        (["train", "--learning-rate", "fast"], "'fast' is not a float"),
+{%- if cookiecutter.language == "fr" %}
+        (["train", "--learning-rate", "fast"], "'fast' n'est pas un nombre"),
+        (["train", "--rows", "3"], "doit valoir entre 50"),
+        (["kitchen", "--port", "70000"], "doit valoir entre 1 et 65535"),
+        (["class-server"], "ces arguments sont obligatoires : --roster"),
+        (["bake"], "choix inconnu : 'bake'"),
+{%- else %}
+        (["train", "--learning-rate", "fast"], "'fast' is not a number"),
         (["train", "--rows", "3"], "must be between 50"),
         (["kitchen", "--port", "70000"], "must be between 1 and 65535"),
+        (["class-server"], "the following arguments are required: --roster"),
+        (["bake"], "invalid choice: 'bake'"),
+{%- endif %}
     ],
 )
 def test_bad_arguments_are_refused_in_words(arguments, words, capsys):

@@ -1,7 +1,7 @@
 {%- set fr = cookiecutter.language == "fr" -%}
 """The command line: `{{ cookiecutter.package_name }} train | lab | kitchen | shop | up`, and for the
-workshop `doctor`, `checkpoint N`, `class-server`, `make-data`, `score-batch`, `season N` and
-`harvest`.
+workshop `doctor`, `checkpoint N`, `class-server`, `board`, `make-data`, `score-batch`,
+`season N` and `harvest`.
 
 Plain argparse, so it works the same on every system (no make needed). It only reads what a
 person typed and hands it on: the servers are started and stopped by `processes`, the rest by
@@ -9,16 +9,136 @@ the modules each command names. Every server binds 127.0.0.1 unless told otherwi
 """
 
 import argparse
+{%- if fr %}
+import re
+{%- endif %}
 import signal
 import sys
 import time
 from pathlib import Path
 
 from {{ cookiecutter.package_name }} import processes
+from {{ cookiecutter.package_name }}.messages import number as number_text
 from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.settings import get_settings
 
-HOST_HELP = "address to bind (default: %(default)s, this machine only)"
+# The words of this file (help, refusals of what was typed) are in the bake's language.
+LANGUAGE = "{{ cookiecutter.language }}"
+{%- if fr %}
+DESCRIPTION = "Le laboratoire (MLflow), la cuisine (FastAPI) et la vitrine (Streamlit)."
+DEFAULT = " (par défaut : %(default)s)"
+HELP = {
+    "train": "entraîner un modèle, le noter au cahier, le promouvoir s'il gagne",
+    "learning_rate": "taille du pas du modèle à chaque correction" + DEFAULT,
+    "max_iter": "combien d'arbres le modèle fait pousser, l'un après l'autre" + DEFAULT,
+    "max_leaf_nodes": "au plus combien de feuilles par arbre" + DEFAULT,
+    "rows": "lignes de données générées" + DEFAULT,
+    "seed": "graine du tirage : même graine, mêmes données" + DEFAULT,
+    "lab": "ouvrir le cahier de laboratoire (interface de MLflow)",
+    "kitchen": "ouvrir la cuisine (FastAPI)",
+    "shop": "ouvrir la vitrine (Streamlit)",
+    "host": "adresse d'écoute" + DEFAULT + ", cette machine seule",
+    "port": "port d'écoute" + DEFAULT,
+    "workers": "combien de processus servent, chacun avec sa copie du modèle" + DEFAULT,
+    "up": "ouvrir ensemble le laboratoire, la cuisine et la vitrine",
+    "lab_port": "port du laboratoire" + DEFAULT,
+    "kitchen_port": "port de la cuisine" + DEFAULT,
+    "shop_port": "port de la vitrine" + DEFAULT,
+    "up_wait": "combien de secondes attendre que les trois soient prêtes" + DEFAULT,
+    "doctor": "vérifier que cette machine est prête ; dire quoi corriger",
+    "checkpoint": "amener le projet à la fin de la partie N (1 laboratoire, 2 cuisine, 3 vitrine)",
+    "part": "1 = laboratoire (un champion), 2 = cuisine, 3 = vitrine ; vos fichiers sont "
+    "sauvegardés",
+    "class_server": "(enseignant) ouvrir un cahier de laboratoire commun à la classe : "
+    "PostgreSQL, un compte par élève",
+    "roster": "fichier CSV avec une ligne d'en-tête `username,password`",
+    "class_host": "adresse d'écoute" + DEFAULT + " ; 0.0.0.0 l'ouvre au réseau de la salle",
+    "allowed_hosts": "autres noms ou adresses que tapent les élèves, séparés par des virgules "
+    "(CLASS_ALLOWED_HOSTS)",
+    "class_wait": "combien de secondes attendre que le serveur soit prêt" + DEFAULT,
+    "make_data": "écrire un grand tableau de commandes (.csv ou .parquet) tiré du générateur",
+    "table_to_write": "un fichier .csv ou .parquet",
+    "orders": "combien de commandes" + DEFAULT,
+    "with_target": "ajouter le vrai résultat en dernière colonne (la cuisine ne le reçoit jamais)",
+    "force": "remplacer SORTIE s'il existe",
+    "score_batch": "prédire tout un tableau avec le champion sur Spark, écrire du Parquet",
+    "table_to_read": "un tableau .csv ou .parquet",
+    "dishes_to_write": "un dossier .parquet à écrire",
+    "master": "maître Spark : local[*] (par défaut, les cœurs de cette machine), local[2], "
+    "spark://HÔTE:7077",
+    "board": "(enseignant) la classe en direct : qui a réussi quelle auto-vérification, et le "
+    "classement",
+    "board_server": "l'adresse du serveur de classe (CLASS_SERVER_URL)" + DEFAULT,
+}
+# What stands for a value in the help: `--port PORT`, `checkpoint N`.
+NAMES = {
+    "command": "COMMANDE",
+    "rate": "TAUX",
+    "address": "ADRESSE",
+    "seconds": "SECONDES",
+    "file": "FICHIER",
+    "names": "NOMS",
+    "input": "ENTRÉE",
+    "output": "SORTIE",
+    "master": "MAÎTRE",
+}
+KINDS = {int: "un nombre entier", float: "un nombre (écrit avec un point : 0.5)"}
+{%- else %}
+DESCRIPTION = "The lab (MLflow), the kitchen (FastAPI) and the shop window (Streamlit)."
+DEFAULT = " (default: %(default)s)"
+HELP = {
+    "train": "train a model, log it, promote it if it wins",
+    "learning_rate": "how big a step the model takes each time it corrects itself" + DEFAULT,
+    "max_iter": "how many trees the model grows, one after another" + DEFAULT,
+    "max_leaf_nodes": "at most how many leaves per tree" + DEFAULT,
+    "rows": "rows of generated data" + DEFAULT,
+    "seed": "seed of the random draws: the same seed, the same data" + DEFAULT,
+    "lab": "open the lab book (MLflow UI)",
+    "kitchen": "open the kitchen (FastAPI)",
+    "shop": "open the shop window (Streamlit)",
+    "host": "address to bind" + DEFAULT + ", this machine only",
+    "port": "port to listen on" + DEFAULT,
+    "workers": "how many processes serve, each with its own copy of the model" + DEFAULT,
+    "up": "open lab, kitchen and shop window together",
+    "lab_port": "the lab's port" + DEFAULT,
+    "kitchen_port": "the kitchen's port" + DEFAULT,
+    "shop_port": "the shop window's port" + DEFAULT,
+    "up_wait": "seconds to wait for all three to be ready" + DEFAULT,
+    "doctor": "check this machine is ready; say what to fix",
+    "checkpoint": "bring the project to the end of part N (1 lab, 2 kitchen, 3 shop)",
+    "part": "1 = lab (a champion), 2 = kitchen, 3 = shop window; your changes are backed up",
+    "class_server": "(teacher) open a shared lab book for the class: PostgreSQL, one account each",
+    "roster": "CSV file with a header `username,password`",
+    "class_host": "address to bind" + DEFAULT + "; 0.0.0.0 opens it to the classroom's network",
+    "allowed_hosts": "extra names or addresses learners type, comma-separated "
+    "(CLASS_ALLOWED_HOSTS)",
+    "class_wait": "seconds to wait for the server to be ready" + DEFAULT,
+    "make_data": "write a large table of orders (.csv or .parquet) from the generator",
+    "table_to_write": "a .csv or .parquet file",
+    "orders": "how many orders" + DEFAULT,
+    "with_target": "add the true outcome as a last column (the kitchen never receives it)",
+    "force": "replace OUTPUT if it exists",
+    "score_batch": "score a whole table with the champion on Spark, write Parquet",
+    "table_to_read": "a .csv or .parquet table",
+    "dishes_to_write": "a .parquet folder to write",
+    "master": "Spark master: local[*] (default, this machine's cores), local[2], spark://HOST:7077",
+    "board": "(teacher) the class live: who passed which self-check, and the leaderboard",
+    "board_server": "the class server's address (CLASS_SERVER_URL)" + DEFAULT,
+}
+# What stands for a value in the help: `--port PORT`, `checkpoint N`.
+NAMES = {
+    "command": "COMMAND",
+    "rate": "RATE",
+    "address": "ADDRESS",
+    "seconds": "SECONDS",
+    "file": "FILE",
+    "names": "NAMES",
+    "input": "INPUT",
+    "output": "OUTPUT",
+    "master": "MASTER",
+}
+KINDS = {int: "a whole number", float: "a number (like 0.5)"}
+{%- endif %}
 
 
 # --- What a person may type ------------------------------------------------------------------
@@ -31,11 +151,19 @@ def number_type(kind, minimum, maximum=None):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__}") from None
+            raise argparse.ArgumentTypeError(f"{text!r} {{ "n'est pas" if fr else "is not" }} {KINDS[kind]}") from None
         if value < minimum or (maximum is not None and value > maximum):
-            upper = f" and {maximum}" if maximum is not None else ""
-            between = f"between {minimum}{upper}" if upper else f"at least {minimum}"
+{%- if fr %}
+            # The limits as they are typed on a command line: 0.001, not 0,001.
+            between = f"au moins {minimum}" if maximum is None else f"entre {minimum} et {maximum}"
+            raise argparse.ArgumentTypeError(f"{text} doit valoir {between}")
+{%- else %}
+            # The limits as they are typed on a command line.
+            between = (
+                f"at least {minimum}" if maximum is None else f"between {minimum} and {maximum}"
+            )
             raise argparse.ArgumentTypeError(f"{text} must be {between}")
+{%- endif %}
         return value
 
     return parse
@@ -133,7 +261,7 @@ def train(args) -> None:
 
     recipe = Recipe(args.learning_rate, args.max_iter, args.max_leaf_nodes, args.rows, args.seed)
     result = run_training(get_settings(), recipe)
-    metrics = ", ".join(f"{name} {value:.3f}" for name, value in result.metrics.items())
+    metrics = ", ".join(f"{name} {number_text(value, 3)}" for name, value in result.metrics.items())
     print(say("cli_trained", seconds=result.seconds, metrics=metrics))
     verdict = "cli_new_champion" if result.promoted else "cli_not_champion"
     print(say(verdict, version=result.version, run=result.run_id))
@@ -201,6 +329,17 @@ def class_server(args) -> None:
         sys.exit(str(problem))
 
 
+def board(args) -> None:
+    """The teacher's class board, reading the class server with the admin account."""
+    check_ports_free(args.host, {"--port": args.port})
+    settings = get_settings()
+    if settings.class_admin_password is None:
+        sys.exit(say("board_no_admin_password"))
+    server = processes.board(settings, args.server, args.host, args.port)
+    print(say("cli_opens_at", name=server.name, url=server.url), flush=True)
+    keep_open([server])
+
+
 def make_data(args) -> None:
     from {{ cookiecutter.package_name }}.catering.tables import TableProblem, write_orders
 
@@ -264,134 +403,202 @@ def harvest(args) -> None:
 
 
 # --- The parser ------------------------------------------------------------------------------
+{%- if fr %}
+# argparse says its own words in English ("usage:", "options", "error: ..."). This parser says
+# them in French, through methods that argparse's own source lets a subclass override (no
+# private names): the formatter's usage prefix and section headings, a help option added by
+# hand, and `error()`, which gets argparse's message and is translated below.
+HEADINGS = {"positional arguments": "arguments", "optional arguments": "options"}
+ARGPARSE_WORDS = [  # (argparse's message, the same in French)
+    (r"the following arguments are required: (.*)", r"ces arguments sont obligatoires : \1"),
+    (r"unrecognized arguments: (.*)", r"arguments inconnus : \1"),
+    (r"invalid choice: (.*) \(choose from (.*)\)", r"choix inconnu : \1 (choisissez parmi \2)"),
+    (r"expected one argument", r"il faut lui donner une valeur"),
+    (r"expected at most one argument", r"il prend au plus une valeur"),
+    (r"expected at least one argument", r"il faut lui donner au moins une valeur"),
+    (r"ignored explicit argument (.*)", r"il ne prend pas de valeur : \1 est de trop"),
+    (r"ambiguous option: (.*) could match (.*)", r"option ambiguë : \1 peut être \2"),
+    (r"invalid (.*) value: (.*)", r"valeur invalide : \2"),
+]
+
+
+def in_french(message: str) -> str:
+    """argparse's message, in French (a message argparse may add one day stays as it is)."""
+    about = re.fullmatch(r"argument (\S+): (.*)", message, re.DOTALL)
+    if about:
+        return f"argument {about[1]} : {in_french(about[2])}"
+    for english, french in ARGPARSE_WORDS:
+        if re.fullmatch(english, message, re.DOTALL):
+            return re.sub(english, french, message, flags=re.DOTALL)
+    return message
+
+
+class FrenchHelp(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+
+    def start_section(self, heading):
+        # argparse writes a colon after a heading: French puts a space before it.
+        super().start_section(HEADINGS.get(heading, heading) + " ")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, speaking French: help, usage and errors."""
+
+    def __init__(self, **options):
+        super().__init__(**{"formatter_class": FrenchHelp, **options, "add_help": False})
+        self.add_argument("-h", "--help", action="help", help="afficher cette aide, puis quitter")
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {in_french(message)}\n")
+{%- else %}
+Parser = argparse.ArgumentParser
+{%- endif %}
 
 
 def add_training(commands) -> None:
-    training = commands.add_parser("train", help="train a model, log it, promote it if it wins")
-    training.add_argument("--learning-rate", type=number_type(float, 0.001, 1.0), default=0.1)
-    training.add_argument("--max-iter", type=number_type(int, 1, 5000), default=100)
-    training.add_argument("--max-leaf-nodes", type=number_type(int, 2, 1000), default=31)
+    training = commands.add_parser("train", help=HELP["train"])
     training.add_argument(
-        "--rows",
-        type=number_type(int, 50, 1_000_000),
-        default=2000,
-        help="rows of generated data (default: 2000)",
+        "--learning-rate",
+        type=number_type(float, 0.001, 1.0),
+        default=0.1,
+        metavar=NAMES["rate"],
+        help=HELP["learning_rate"],
     )
-    training.add_argument("--seed", type=number_type(int, 0), default=42)
+    training.add_argument(
+        "--max-iter",
+        type=number_type(int, 1, 5000),
+        default=100,
+        metavar="N",
+        help=HELP["max_iter"],
+    )
+    training.add_argument(
+        "--max-leaf-nodes",
+        type=number_type(int, 2, 1000),
+        default=31,
+        metavar="N",
+        help=HELP["max_leaf_nodes"],
+    )
+    training.add_argument(
+        "--rows", type=number_type(int, 50, 1_000_000), default=2000, metavar="N", help=HELP["rows"]
+    )
+    training.add_argument(
+        "--seed", type=number_type(int, 0), default=42, metavar="N", help=HELP["seed"]
+    )
     training.set_defaults(run=train)
+
+
+def add_address(command, default_port: int, host_help: str = HELP["host"]) -> None:
+    command.add_argument(
+        "--host", default=processes.LOOPBACK, metavar=NAMES["address"], help=host_help
+    )
+    command.add_argument("--port", type=port, default=default_port, help=HELP["port"])
 
 
 def add_servers(commands, settings) -> None:
     servers = [
-        ("lab", lab, settings.lab_port, "open the lab book (MLflow UI)"),
-        ("kitchen", kitchen, settings.kitchen_port, "open the kitchen (FastAPI)"),
-        ("shop", shop, settings.shop_port, "open the shop window (Streamlit)"),
+        ("lab", lab, settings.lab_port),
+        ("kitchen", kitchen, settings.kitchen_port),
+        ("shop", shop, settings.shop_port),
     ]
-    for name, run, default_port, help_text in servers:
-        server = commands.add_parser(name, help=help_text)
-        server.add_argument("--host", default=processes.LOOPBACK, help=HOST_HELP)
-        server.add_argument(
-            "--port", type=port, default=default_port, help="(default: %(default)s)"
-        )
+    for name, run, default_port in servers:
+        server = commands.add_parser(name, help=HELP[name])
+        add_address(server, default_port)
         server.set_defaults(run=run)
         if name == "kitchen":
             server.add_argument(
-                "--workers", type=number_type(int, 1, 64), default=1, help="processes (default: 1)"
+                "--workers",
+                type=number_type(int, 1, 64),
+                default=1,
+                metavar="N",
+                help=HELP["workers"],
             )
 
-    everything = commands.add_parser("up", help="open lab, kitchen and shop window together")
-    everything.add_argument("--host", default=processes.LOOPBACK, help=HOST_HELP)
-    everything.add_argument("--lab-port", type=port, default=settings.lab_port)
-    everything.add_argument("--kitchen-port", type=port, default=settings.kitchen_port)
-    everything.add_argument("--shop-port", type=port, default=settings.shop_port)
+    everything = commands.add_parser("up", help=HELP["up"])
+    everything.add_argument(
+        "--host", default=processes.LOOPBACK, metavar=NAMES["address"], help=HELP["host"]
+    )
+    for name, _, default_port in servers:
+        everything.add_argument(
+            f"--{name}-port",
+            type=port,
+            default=default_port,
+            metavar="PORT",
+            help=HELP[f"{name}_port"],
+        )
     everything.add_argument(
         "--wait",
         type=number_type(float, 1),
         default=120,
-        help="seconds to wait for all three to be ready (default: 120)",
+        metavar=NAMES["seconds"],
+        help=HELP["up_wait"],
     )
     everything.set_defaults(run=up)
 
 
 def add_workshop(commands, settings) -> None:
-    examination = commands.add_parser("doctor", help="check this machine is ready; say what to fix")
+    examination = commands.add_parser("doctor", help=HELP["doctor"])
     examination.set_defaults(run=doctor)
-    rescue = commands.add_parser(
-        "checkpoint",
-        help="bring the project to the end of part N (1 lab, 2 kitchen, 3 shop, 4 loop)",
-    )
-    rescue.add_argument(
-        "part",
-        type=checkpoint_part,
-        metavar="N",
-        help="1 = lab (a champion), 2 = kitchen, 3 = shop window, 4 = the loop (notebook 07); "
-        "your changes are backed up",
-    )
+    rescue = commands.add_parser("checkpoint", help=HELP["checkpoint"])
+    rescue.add_argument("part", type=checkpoint_part, metavar="N", help=HELP["part"])
     rescue.set_defaults(run=checkpoint)
 
-    server = commands.add_parser(
-        "class-server",
-        help="(teacher) open a shared lab book for the class: PostgreSQL, one account each",
-    )
-    server.add_argument(
-        "--roster", required=True, help="CSV file with a header `username,password`"
-    )
-    server.add_argument(
-        "--host",
-        default=processes.LOOPBACK,
-        help=HOST_HELP + "; 0.0.0.0 opens it to the classroom's network",
-    )
-    server.add_argument("--port", type=port, default=5050, help="(default: %(default)s)")
+    server = commands.add_parser("class-server", help=HELP["class_server"])
+    server.add_argument("--roster", required=True, metavar=NAMES["file"], help=HELP["roster"])
+    add_address(server, 5050, HELP["class_host"])
     server.add_argument(
         "--allowed-hosts",
         default=settings.class_allowed_hosts,
-        help="extra names or addresses learners type, comma-separated (CLASS_ALLOWED_HOSTS)",
+        metavar=NAMES["names"],
+        help=HELP["allowed_hosts"],
     )
     server.add_argument(
-        "--workers", type=number_type(int, 1, 16), default=2, help="processes (default: 2)"
+        "--workers", type=number_type(int, 1, 16), default=2, metavar="N", help=HELP["workers"]
     )
     server.add_argument(
         "--wait",
         type=number_type(float, 1),
         default=300,
-        help="seconds to wait for the server to be ready (default: 300)",
+        metavar=NAMES["seconds"],
+        help=HELP["class_wait"],
     )
     server.set_defaults(run=class_server)
+
+    class_board = commands.add_parser("board", help=HELP["board"])
+    add_address(class_board, settings.board_port)
+    class_board.add_argument(
+        "--server", default=settings.class_server_url, metavar="URL", help=HELP["board_server"]
+    )
+    class_board.set_defaults(run=board)
 
 
 def add_catering(commands) -> None:
     from {{ cookiecutter.package_name }}.catering import MAX_ROWS
 
-    making = commands.add_parser(
-        "make-data", help="write a large table of orders (.csv or .parquet) from the generator"
-    )
-    making.add_argument("output", type=Path, metavar="OUTPUT", help="a .csv or .parquet file")
+    making = commands.add_parser("make-data", help=HELP["make_data"])
+    making.add_argument("output", type=Path, metavar=NAMES["output"], help=HELP["table_to_write"])
     making.add_argument(
         "--rows",
         type=number_type(int, 1, MAX_ROWS),
         default=1_000_000,
-        help="how many orders (default: %(default)s)",
+        metavar="N",
+        help=HELP["orders"],
     )
-    making.add_argument("--seed", type=number_type(int, 0), default=42)
     making.add_argument(
-        "--with-target",
-        action="store_true",
-        help="add the true outcome as a last column (the kitchen never receives it)",
+        "--seed", type=number_type(int, 0), default=42, metavar="N", help=HELP["seed"]
     )
-    making.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
+    making.add_argument("--with-target", action="store_true", help=HELP["with_target"])
+    making.add_argument("--force", action="store_true", help=HELP["force"])
     making.set_defaults(run=make_data)
 
-    scoring = commands.add_parser(
-        "score-batch", help="score a whole table with the champion on Spark, write Parquet"
-    )
-    scoring.add_argument("input", type=Path, metavar="INPUT", help="a .csv or .parquet table")
-    scoring.add_argument("output", type=Path, metavar="OUTPUT", help="a .parquet folder to write")
+    scoring = commands.add_parser("score-batch", help=HELP["score_batch"])
+    scoring.add_argument("input", type=Path, metavar=NAMES["input"], help=HELP["table_to_read"])
+    scoring.add_argument("output", type=Path, metavar=NAMES["output"], help=HELP["dishes_to_write"])
     scoring.add_argument(
-        "--master",
-        default="local[*]",
-        help="Spark master: local[*] (default, this machine's cores), local[2], spark://HOST:7077",
+        "--master", default="local[*]", metavar=NAMES["master"], help=HELP["master"]
     )
-    scoring.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
+    scoring.add_argument("--force", action="store_true", help=HELP["force"])
     scoring.set_defaults(run=score_batch)
 
 
@@ -454,11 +661,8 @@ def add_loop(commands, settings) -> None:
 
 def parser() -> argparse.ArgumentParser:
     settings = get_settings()
-    main_parser = argparse.ArgumentParser(
-        prog="{{ cookiecutter.package_name }}",
-        description="The lab (MLflow), the kitchen (FastAPI) and the shop window (Streamlit).",
-    )
-    commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    main_parser = Parser(prog="{{ cookiecutter.package_name }}", description=DESCRIPTION)
+    commands = main_parser.add_subparsers(dest="command", required=True, metavar=NAMES["command"])
     add_training(commands)
     add_servers(commands, settings)
     add_workshop(commands, settings)

@@ -2,7 +2,18 @@
 
 Code asks `say("key", name=value)` and gets the sentence in the workshop's language (the
 `LANGUAGE` setting). Keeping them here lets a teacher reword or translate in one place.
+
+Two habits of the sentences, so that numbers read as the language writes them:
+- a number given a format is written the language's way: `{rows:,}` is 10,000 in English and
+  10 000 in French, `{seconds:.1f}` is 2.5 or 2,5 (a number without a format, like a port, is
+  left as it is);
+- `{count:file|files}` is the word that agrees with the number `count`: "1 file", "2 files"
+  (French uses the singular for 0 and 1 as well: "0 fichier", "1 fichier", "2 fichiers").
 """
+
+import string
+from collections.abc import Mapping
+from typing import Any
 
 from {{ cookiecutter.package_name }}.settings import get_settings
 
@@ -516,10 +527,10 @@ MESSAGES = {
         "premier ? Le texte au-dessus de l'exercice 2 le dit.",
     },
     "compare_ok": {
-        "en": "{runs} formulas are compared in the lab book, and the best one was chosen by a "
-        "query.",
-        "fr": "{runs} formules sont comparées dans le cahier de laboratoire, et la meilleure a "
-        "été choisie par une requête.",
+        "en": "{runs:,} {runs:formula is|formulas are} compared in the lab book, and the best "
+        "one was chosen by a query.",
+        "fr": "{runs:,} {runs:formule est comparée|formules sont comparées} dans le cahier de "
+        "laboratoire, et la meilleure a été choisie par une requête.",
     },
     "registry_no_champion": {
         "en": "no model version holds the 'champion' alias.",
@@ -681,8 +692,9 @@ MESSAGES = {
         "relancez `python3 run.py up` avec lui : il refait un .venv neuf.",
     },
     "doctor_packages_ok": {
-        "en": "{count} packages installed and importable: {found}.",
-        "fr": "{count} paquets installés et importables : {found}.",
+        "en": "{count:,} {count:package|packages} installed and importable: {found}.",
+        "fr": "{count:,} {count:paquet installé et importable|paquets installés et importables} : "
+        "{found}.",
     },
     "doctor_project_missing": {
         "en": "the project itself is not installed in this Python.",
@@ -832,9 +844,10 @@ MESSAGES = {
         "fr": "Prêt pour l'atelier.",
     },
     "doctor_verdict_bad": {
-        "en": "{count} check(s) failed: fix them as said above, then run the doctor again.",
-        "fr": "{count} vérification(s) en échec : corrigez-les comme indiqué, puis relancez le "
-        "docteur.",
+        "en": "{count:,} {count:check|checks} failed: fix {count:it|them} as said above, then run "
+        "the doctor again.",
+        "fr": "{count:,} {count:vérification|vérifications} en échec : "
+        "{count:corrigez-la|corrigez-les} comme indiqué, puis relancez le docteur.",
     },
     # --- checkpoint ---
     "checkpoint_bad_part": {
@@ -871,30 +884,33 @@ MESSAGES = {
         "le dossier .workshop du projet.",
     },
     "checkpoint_backed_up": {
-        "en": "{count} file(s) of yours differed from the workshop's: your versions are kept in "
-        "{folder}",
-        "fr": "{count} fichier(s) à vous différaient de ceux de l'atelier : vos versions sont "
-        "gardées dans {folder}",
+        "en": "{count:,} {count:file|files} of yours differed from the workshop's: your "
+        "{count:version is|versions are} kept in {folder}",
+        "fr": "{count:,} {count:fichier|fichiers} à vous {count:différait|différaient} de ceux de "
+        "l'atelier : {count:votre version est gardée|vos versions sont gardées} dans {folder}",
     },
     "checkpoint_nothing_backed_up": {
         "en": "None of your files differed from the workshop's: nothing to back up.",
         "fr": "Aucun de vos fichiers ne différait de ceux de l'atelier : rien à sauvegarder.",
     },
     "checkpoint_restored": {
-        "en": "{count} file(s) put back as the workshop has them (files you added are left alone).",
-        "fr": "{count} fichier(s) remis dans la version de l'atelier (les fichiers que vous avez "
-        "ajoutés ne sont pas touchés).",
+        "en": "{count:,} {count:file|files} put back as the workshop has {count:it|them} "
+        "(files you added are left alone).",
+        "fr": "{count:,} {count:fichier remis|fichiers remis} dans la version de l'atelier (les "
+        "fichiers que vous avez ajoutés ne sont pas touchés).",
     },
     "checkpoint_nothing_restored": {
         "en": "Every file already matched the workshop's.",
         "fr": "Chaque fichier correspondait déjà à celui de l'atelier.",
     },
     "checkpoint_left_alone": {
-        "en": "{count} file(s) left as they are: a symbolic link leads them (or their backup "
-        "folder) out of the project, and a checkpoint never writes there. Replace the link by "
-        "a plain file, then run the checkpoint again:",
-        "fr": "{count} fichier(s) laissé(s) tel(s) quel(s) : un lien symbolique les mène (eux "
-        "ou leur dossier de sauvegarde) hors du projet, et un point d'étape n'écrit jamais là. "
+        "en": "{count:,} {count:file|files} left as {count:it is|they are}: a symbolic link leads "
+        "{count:it|them} (or {count:its|their} backup folder) out of the project, and a "
+        "checkpoint never writes there. Replace the link by a plain file, then run the "
+        "checkpoint again:",
+        "fr": "{count:,} {count:fichier laissé tel quel|fichiers laissés tels quels} : un lien "
+        "symbolique {count:le mène (lui|les mène (eux} ou {count:son|leur} dossier de "
+        "sauvegarde) hors du projet, et un point d'étape n'écrit jamais là. "
         "Remplacez le lien par un fichier ordinaire, puis relancez le point d'étape :",
     },
     "checkpoint_training": {
@@ -968,9 +984,9 @@ MESSAGES = {
         '-e ".[class]"`), puis relancez la commande.',
     },
     "class_admin_password": {
-        "en": "Set CLASS_ADMIN_PASSWORD (at least {size} characters) in your shell or in .env: "
+        "en": "Set CLASS_ADMIN_PASSWORD (at least {size:,} characters) in your shell or in .env: "
         "it becomes the class server's admin password the first time it starts.",
-        "fr": "Renseignez CLASS_ADMIN_PASSWORD (au moins {size} caractères) dans votre terminal "
+        "fr": "Renseignez CLASS_ADMIN_PASSWORD (au moins {size:,} caractères) dans votre terminal "
         "ou dans .env : il devient le mot de passe d'administration du serveur de classe à son "
         "premier démarrage.",
     },
@@ -1002,9 +1018,9 @@ MESSAGES = {
         "fr": "Ligne {line} de la liste : le compte {name!r} figure déjà plus haut.",
     },
     "class_roster_short_password": {
-        "en": "Line {line} of the roster: the password of {name!r} is shorter than {size} "
+        "en": "Line {line} of the roster: the password of {name!r} is shorter than {size:,} "
         "characters. Make it longer, or leave it empty to have one generated.",
-        "fr": "Ligne {line} de la liste : le mot de passe de {name!r} fait moins de {size} "
+        "fr": "Ligne {line} de la liste : le mot de passe de {name!r} fait moins de {size:,} "
         "caractères. Allongez-le, ou laissez-le vide pour qu'il soit généré.",
     },
     "class_no_wildcard": {
@@ -1031,7 +1047,7 @@ MESSAGES = {
     },
     "class_server_open": {
         "en": "\nThe class server is open at {url} (admin: {admin}).\n"
-        "Accounts created: {created}; already there: {kept}. New passwords are in {passwords} "
+        "Accounts created: {created:,}; already there: {kept:,}. New passwords are in {passwords} "
         "(only you can read it; never commit it).\n"
         "Addresses accepted: {hosts}.\n"
         "After {attempts} wrong passwords within 15 minutes, an account is locked for {minutes} "
@@ -1042,7 +1058,7 @@ MESSAGES = {
         "  MLFLOW_TRACKING_PASSWORD=<their password>\n"
         "Press Ctrl-C to close the class server.\n",
         "fr": "\nLe serveur de classe est ouvert à {url} (admin : {admin}).\n"
-        "Comptes créés : {created} ; déjà présents : {kept}. Les nouveaux mots de passe sont "
+        "Comptes créés : {created:,} ; déjà présents : {kept:,}. Les nouveaux mots de passe sont "
         "dans {passwords} (vous seul pouvez le lire ; ne le commitez jamais).\n"
         "Adresses acceptées : {hosts}.\n"
         "Après {attempts} mauvais mots de passe en 15 minutes, un compte est bloqué {minutes} "
@@ -1073,6 +1089,51 @@ MESSAGES = {
         "en": "\nClosing the class server...",
         "fr": "\nFermeture du serveur de classe...",
     },
+    # --- the class board: self-check results on the class server (workshop/classroom.py) ---
+    "card_not_recorded": {
+        "en": "ℹ️ (This result did not reach the class board: the class server did not take it. "
+        "The check itself stands as above.)",
+        "fr": "ℹ️ (Ce résultat n'est pas arrivé au tableau de la classe : le serveur de classe ne "
+        "l'a pas pris. La vérification elle-même vaut ce qui est écrit au-dessus.)",
+    },
+    "card_description": {
+        "en": "The self-check results of {learner}, written by their own notebooks: which check, "
+        "passed or not, and when (never an answer). The teacher's class board reads them.",
+        "fr": "Les résultats des auto-vérifications de {learner}, écrits par ses propres "
+        "notebooks : quelle vérification, réussie ou non, et quand (jamais une réponse). Le "
+        "tableau de la classe de l'enseignant·e les lit.",
+    },
+    "board_name": {"en": "class board", "fr": "tableau de la classe"},
+    "board_no_admin_password": {
+        "en": "The class board reads the class server with the admin account: set "
+        "CLASS_ADMIN_PASSWORD (and CLASS_ADMIN_USERNAME if it is not 'teacher') in your shell "
+        "or in .env, as for `{command} class-server`.",
+        "fr": "Le tableau de la classe lit le serveur de classe avec le compte admin : "
+        "définissez CLASS_ADMIN_PASSWORD (et CLASS_ADMIN_USERNAME s'il ne s'appelle pas "
+        "'teacher') dans votre terminal ou dans .env, comme pour `{command} class-server`.",
+    },
+    "board_unreachable": {
+        "en": "The class server does not answer at {url}. Is `{command} class-server` running "
+        "there? (Setting CLASS_SERVER_URL, or `{command} board --server URL`.) The board tries "
+        "again by itself.",
+        "fr": "Le serveur de classe ne répond pas à {url}. `{command} class-server` tourne-t-il "
+        "bien là ? (Réglage CLASS_SERVER_URL, ou `{command} board --server URL`.) Le tableau "
+        "réessaie de lui-même.",
+    },
+    "board_refused": {
+        "en": "The class server at {url} refused the account '{admin}' (HTTP {status}): check "
+        "CLASS_ADMIN_USERNAME and CLASS_ADMIN_PASSWORD. After {attempts} wrong passwords, an "
+        "account is locked for a few minutes.",
+        "fr": "Le serveur de classe à {url} a refusé le compte '{admin}' (HTTP {status}) : "
+        "vérifiez CLASS_ADMIN_USERNAME et CLASS_ADMIN_PASSWORD. Après {attempts} mauvais mots "
+        "de passe, un compte est bloqué quelques minutes.",
+    },
+    "board_trouble": {
+        "en": "The class server at {url} answered with an unexpected error (HTTP {status}); its "
+        "terminal says more. The board tries again by itself.",
+        "fr": "Le serveur de classe à {url} a répondu par une erreur inattendue (HTTP {status}) ; "
+        "son terminal en dit plus. Le tableau réessaie de lui-même.",
+    },
     # --- batch scoring (catering: make-data, score-batch) ---
     "batch_unknown_suffix": {
         "en": "{path}: the name must end in one of {suffixes}, which says the table's format.",
@@ -1092,12 +1153,15 @@ MESSAGES = {
         "fr": "Le dossier {path} n'existe pas : créez-le d'abord, ou écrivez ailleurs.",
     },
     "batch_rows_out_of_range": {
-        "en": "{rows} rows is not possible: ask for 1 to {maximum} rows.",
-        "fr": "{rows} lignes, ce n'est pas possible : demandez de 1 à {maximum} lignes.",
+        "en": "{rows:,} {rows:row|rows}: not possible. Ask for 1 to {maximum:,} "
+        "{maximum:row|rows}.",
+        "fr": "{rows:,} {rows:ligne|lignes}, ce n'est pas possible : demandez de 1 à "
+        "{maximum:,} {maximum:ligne|lignes}.",
     },
     "batch_written": {
-        "en": "Wrote {rows} orders ({columns}) to {path} in {seconds:.1f} s.",
-        "fr": "{rows} commandes ({columns}) écrites dans {path} en {seconds:.1f} s.",
+        "en": "Wrote {rows:,} {rows:order|orders} ({columns}) to {path} in {seconds:.1f} s.",
+        "fr": "{rows:,} {rows:commande écrite|commandes écrites} ({columns}) dans {path} en "
+        "{seconds:.1f} s.",
     },
     "batch_no_such_table": {
         "en": "There is no table at {path}: check the name (make one with `{command} make-data`).",
@@ -1162,10 +1226,11 @@ MESSAGES = {
         "fr": "Spark s'est arrêté sur une erreur : {reason}",
     },
     "batch_taste_differs": {
-        "en": "Tasting {rows} dishes in this process gave other predictions than Spark's: the "
-        "workers may not run the same packages as this environment.",
-        "fr": "En goûtant {rows} plats dans ce processus, les prédictions diffèrent de celles de "
-        "Spark : les workers n'ont peut-être pas les mêmes paquets que cet environnement.",
+        "en": "Tasting {rows:,} {rows:dish|dishes} in this process gave other predictions than "
+        "Spark's: the workers may not run the same packages as this environment.",
+        "fr": "En goûtant {rows:,} {rows:plat|plats} dans ce processus, les prédictions diffèrent "
+        "de celles de Spark : les workers n'ont peut-être pas les mêmes paquets que cet "
+        "environnement.",
     },
     "batch_fetching": {
         "en": "Fetching the champion ({uri}) and checking it with the kitchen's rules...",
@@ -1180,20 +1245,23 @@ MESSAGES = {
         "fr": "Contrôle de chaque commande de {path} selon le menu...",
     },
     "batch_cooking": {
-        "en": "Cooking {rows} orders with champion version {version}...",
-        "fr": "Préparation de {rows} commandes avec la version {version} du champion...",
+        "en": "Cooking {rows:,} {rows:order|orders} with champion version {version}...",
+        "fr": "Préparation de {rows:,} {rows:commande|commandes} avec la version {version} du "
+        "champion...",
     },
     "batch_done": {
-        "en": "Served {rows} dishes to {path} in {seconds:.1f} s ({speed:.0f} rows/s), "
+        "en": "Served {rows:,} {rows:dish|dishes} to {path} in {seconds:.1f} s "
+        "({speed:,.0f} rows/s), "
         "cooked by model version {version}.",
-        "fr": "{rows} plats servis dans {path} en {seconds:.1f} s ({speed:.0f} lignes/s), "
-        "préparés par la version {version} du modèle.",
+        "fr": "{rows:,} {rows:plat servi|plats servis} dans {path} en {seconds:.1f} s "
+        "({speed:,.0f} lignes/s), {rows:préparé|préparés} par la version {version} du modèle.",
     },
     "banquet_check_ok": {
-        "en": "every order of the village got its dish, and {tasted} dishes cooked again here "
-        "are Spark's.",
-        "fr": "chaque commande du village a eu son plat, et {tasted} plats cuisinés à nouveau "
-        "ici sont ceux de Spark.",
+        "en": "every order of the village got its dish, and the {tasted:,} "
+        "{tasted:dish|dishes} cooked again here {tasted:is|are} Spark's.",
+        "fr": "chaque commande du village a eu son plat, et {tasted:le|les} {tasted:,} "
+        "{tasted:plat cuisiné|plats cuisinés} à nouveau ici {tasted:est celui|sont ceux} de "
+        "Spark.",
     },
     "banquet_check_missing": {
         "en": "not every order got its dish (orders: {rows}, dishes: {count}).",
@@ -1314,16 +1382,104 @@ MESSAGES = {
 }
 
 
+# --- The menu's rules, in words (the kitchen's refusals and the shop's form share them) -------
+# Keyed by pydantic's error `type`. {ge}, {le}, {choices} and {length} come from the menu's
+# rule, never from the value that was sent.
+RULES = {
+    "missing": {"en": "empty", "fr": "vide"},
+    "extra_forbidden": {"en": "not on the menu", "fr": "absent du menu"},
+    "float_parsing": {"en": "not a number", "fr": "pas un nombre"},
+    "int_parsing": {"en": "not a whole number", "fr": "pas un nombre entier"},
+    "bool_parsing": {"en": "neither yes nor no", "fr": "ni oui ni non"},
+    "bool_type": {"en": "must be true or false", "fr": "doit valoir true ou false"},
+    "finite_number": {"en": "must be a finite number", "fr": "doit être un nombre fini"},
+    "greater_than_equal": {"en": "must be at least {ge}", "fr": "doit valoir au moins {ge}"},
+    "less_than_equal": {"en": "must be at most {le}", "fr": "doit valoir au plus {le}"},
+    "literal_error": {"en": "must be one of: {choices}", "fr": "doit être parmi : {choices}"},
+    "dict_type": {
+        "en": "must be a JSON object, with the menu's fields",
+        "fr": "doit être un objet JSON, avec les champs du menu",
+    },
+    "list_type": {"en": "must be a list of orders", "fr": "doit être une liste de commandes"},
+    "too_short": {
+        "en": "must hold at least {length:,} {length:order|orders}",
+        "fr": "doit contenir au moins {length:,} {length:commande|commandes}",
+    },
+    "too_long": {
+        "en": "must hold at most {length:,} {length:order|orders}",
+        "fr": "doit contenir au plus {length:,} {length:commande|commandes}",
+    },
+    "json_invalid": {"en": "not readable JSON", "fr": "pas du JSON lisible"},
+    "other": {"en": "refused by the menu", "fr": "refusé par le menu"},
+}
+# Other names pydantic gives the same rules (strict mode, or a batch read from attributes).
+SAME_RULE = {
+    "float_type": "float_parsing",
+    "int_type": "int_parsing",
+    "int_from_float": "int_parsing",
+    "model_type": "dict_type",
+    "model_attributes_type": "dict_type",
+    "string_type": "literal_error",
+}
+
+
+def rule_in_words(error: Mapping[str, Any], choices=(), language: str | None = None) -> str:
+    """One of pydantic's refusals, as the menu's rule in words: 'must be at most 1,200'."""
+    kind = SAME_RULE.get(error["type"], error["type"])
+    context = error.get("ctx") or {}
+    limits = {
+        rule: number(context[rule], 2 if context[rule] % 1 else 0, language)
+        for rule in ("ge", "le")
+        if rule in context
+    }
+    length = context.get("min_length" if kind == "too_short" else "max_length", 0)
+    language = language or get_settings().language
+    sentence = RULES.get(kind, RULES["other"])[language]
+    return fill(sentence, language, **limits, choices=", ".join(choices), length=length)
+
+
+# --- Saying it -------------------------------------------------------------------------------
+
+
+def is_one(count: float, language: str) -> bool:
+    """Does `count` take the singular? English: 1 only. French: 0 and 1 (and what lies between)."""
+    return abs(count) < 2 if language == "fr" else count == 1
+
+
+def written_as(text: str, language: str) -> str:
+    """A number written in English (10,000.5), rewritten as the language writes it."""
+    if language == "fr":  # a narrow no-break space between thousands, a comma before decimals
+        text = text.replace(",", "\N{NARROW NO-BREAK SPACE}").replace(".", ",")
+    return text
+
+
+class Wording(string.Formatter):
+    """Fills a sentence's {values} the language's way (see the top of this file)."""
+
+    def __init__(self, language: str):
+        self.language = language
+
+    def format_field(self, value, spec: str) -> str:
+        if "|" in spec:  # {count:file|files}
+            one, many = spec.split("|")
+            return one if is_one(value, self.language) else many
+        text = super().format_field(value, spec)
+        if spec and isinstance(value, int | float) and not isinstance(value, bool):
+            return written_as(text, self.language)
+        return text
+
+
+def fill(sentence: str, language: str | None = None, **values) -> str:
+    """Fill `sentence`'s {values} the way the language writes numbers and plurals."""
+    return Wording(language or get_settings().language).format(sentence, **values)
+
+
 def say(key: str, language: str | None = None, **values) -> str:
     """Return the sentence `key` in the workshop's language, with `values` filled in."""
     language = language or get_settings().language
-    return MESSAGES[key][language].format(command=COMMAND, **values)
+    return fill(MESSAGES[key][language], language, command=COMMAND, **values)
 
 
 def number(value: float, decimals: int = 0, language: str | None = None) -> str:
     """Write a number as the language does: 10,000.5 in English, 10 000,5 in French."""
-    language = language or get_settings().language
-    text = f"{value:,.{decimals}f}"
-    if language == "fr":  # a narrow no-break space between thousands, a comma before decimals
-        text = text.replace(",", "\N{NARROW NO-BREAK SPACE}").replace(".", ",")
-    return text
+    return written_as(f"{value:,.{decimals}f}", language or get_settings().language)

@@ -24,6 +24,7 @@ from {{ cookiecutter.package_name }}.settings import Settings, mlflow_server_env
 
 LOOPBACK = "127.0.0.1"
 SHOP_PAGE = Path(__file__).parent / "shop" / "app.py"
+BOARD_PAGE = Path(__file__).parent / "workshop" / "board.py"  # the teacher's class board
 # How long a server may take to close after being asked, before it is made to.
 STOP_SECONDS = 8
 KILL_SECONDS = 2  # how long the system may take to end a process made to stop
@@ -83,6 +84,14 @@ def kitchen_command(host: str, port: int, workers: int = 1) -> list[str]:
 
 
 def shop_command(host: str, port: int) -> list[str]:
+    return streamlit_command(SHOP_PAGE, host, port)
+
+
+def board_command(host: str, port: int) -> list[str]:
+    return streamlit_command(BOARD_PAGE, host, port)
+
+
+def streamlit_command(page: Path, host: str, port: int) -> list[str]:
     options = {
         "--server.address": host,
         "--server.port": str(port),
@@ -90,7 +99,7 @@ def shop_command(host: str, port: int) -> list[str]:
         "--browser.gatherUsageStats": "false",  # no usage statistics sent
         "--client.showErrorDetails": "none",  # the page says what went wrong, in words
     }
-    return [sys.executable, "-m", "streamlit", "run", str(SHOP_PAGE), *as_arguments(options)]
+    return [sys.executable, "-m", "streamlit", "run", str(page), *as_arguments(options)]
 
 
 @dataclass
@@ -128,6 +137,15 @@ def shop(settings: Settings, kitchen_url: str, host: str = LOOPBACK, port: int |
     # The page runs in its own Python: it learns the kitchen's address and the language here.
     environment = {**os.environ, "KITCHEN_URL": kitchen_url, "LANGUAGE": settings.language}
     name = say("doctor_part_shop", settings.language)
+    return Server(name, command, f"{url}/_stcore/health", url, environment)
+
+
+def board(settings: Settings, server_url: str, host: str = LOOPBACK, port: int | None = None):
+    """The teacher's class board (Streamlit), which reads the class server at `server_url`."""
+    url = f"http://{host}:{port or settings.board_port}"
+    command = board_command(host, port or settings.board_port)
+    environment = {**os.environ, "CLASS_SERVER_URL": server_url, "LANGUAGE": settings.language}
+    name = say("board_name", settings.language)
     return Server(name, command, f"{url}/_stcore/health", url, environment)
 
 

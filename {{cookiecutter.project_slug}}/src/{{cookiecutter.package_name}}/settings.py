@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     mlflow_tracking_password: SecretStr | None = Field(
         None, description="Your password on the class server."
     )
+    self_check_timeout_seconds: float = Field(
+        5.0, gt=0, description="How long a self-check waits for the class server to note it."
+    )
 
     # --- class server: the teacher's side (`{{ cookiecutter.package_name }} class-server`) ---
     # Secrets come only from the environment (or the git-ignored .env); nothing writes them to
@@ -125,6 +128,14 @@ class Settings(BaseSettings):
     )
     class_login_lock_minutes: float = Field(
         5, gt=0, description="How long a locked class account stays locked, in minutes."
+    )
+    # The teacher's board (`{{ cookiecutter.package_name }} board`), beside the class server.
+    class_server_url: str = Field(
+        "http://127.0.0.1:5050", description="Where the teacher's board reads the class server."
+    )
+    board_port: int = Field(8502, ge=1, le=65535)
+    board_refresh_seconds: float = Field(
+        10.0, ge=1, description="How often the board reads the class again, in seconds."
     )
 
     @model_validator(mode="after")

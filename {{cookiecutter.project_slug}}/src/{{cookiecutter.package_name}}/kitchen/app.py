@@ -6,24 +6,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
 from {{ cookiecutter.package_name }} import order_book, rush_hour  # the advanced wings, plugged in below
 from {{ cookiecutter.package_name }}.kitchen import routes
 from {{ cookiecutter.package_name }}.kitchen.model import ModelSlot
-from {{ cookiecutter.package_name }}.kitchen.refusals import JsonOnly, refuse_order
-from {{ cookiecutter.package_name }}.menu import DISH_LABEL, DISH_UNIT
+from {{ cookiecutter.package_name }}.kitchen.refusals import DESCRIPTION, REFUSALS, SERVED, JsonOnly
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
-
-DESCRIPTION = f"""
-The kitchen takes **orders** (the model's inputs, as described by the menu below) and cooks
-**dishes**: the prediction of the model registered as `champion` in the lab, here the
-*{DISH_LABEL}* in {DISH_UNIT}. Every order is checked against the menu first: types, ranges,
-no unknown fields. A live stream of orders can also be sent over the WebSocket `/ws/predict`:
-one JSON order per message, one JSON dish (or refusal) back per order.
-"""
 
 
 @asynccontextmanager
@@ -43,13 +33,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     os.environ["MLFLOW_ALLOW_MODEL_CODE_EXECUTION"] = "false"  # no loader runs a model's code
     settings = settings or get_settings()
     app = FastAPIOffline(  # FastAPI, with its /docs and /redoc files served from here
-        title="The kitchen",
+        title="{{ 'La cuisine' if cookiecutter.language == 'fr' else 'The kitchen' }}",
         description=DESCRIPTION,
+        responses=SERVED,  # what every route's 200 means, in the workshop's words
+        exception_handlers=REFUSALS,  # refusals in words; a 422 never echoes the input
         lifespan=lifespan,
         max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
-    app.add_exception_handler(RequestValidationError, refuse_order)  # 422 without the input
     app.add_middleware(JsonOnly)  # 415 for an order that is not JSON
     app.add_api_route("/", lambda: RedirectResponse("/docs"), include_in_schema=False)
     for router in (routes.orders, routes.health, routes.model):

@@ -1,3 +1,4 @@
+{%- set fr = cookiecutter.language == "fr" -%}
 """The lab's champion: loaded when it appears, swapped when the alias moves (see safety.py)."""
 
 import asyncio
@@ -6,6 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 
@@ -21,7 +23,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class LoadedModel:
     champion: Champion  # which version, trained by which run
-    pipeline: object
+    pipeline: Any  # scikit-learn's Pipeline (it publishes no types)
     loaded_at: datetime
 
     def predict(self, orders: list[Order]) -> list[float]:
@@ -53,14 +55,14 @@ class ModelSlot:
             if champion and (self.current is None or self.current.champion != champion):
                 # One assignment swaps the model: orders already cooking keep the old one.
                 self.current = load(self.settings, champion)
-                log.info("Now serving %s version %s", champion.name, champion.version)
+                log.info("{{ 'Au menu : %s, version %s' if fr else 'Now serving %s version %s' }}", champion.name, champion.version)
             self.problem = None if champion else "no_champion"
         except (UntrustedModel, UnreadableModel) as refusal:
-            log.error("Model refused: %s", refusal)
+            log.error("{{ 'Modèle refusé : %s' if fr else 'Model refused: %s' }}", refusal)
             self.problem = refusal.key
         except Exception as error:  # its message, not its traceback: that may quote a password
             hidden = hide_password(str(error), self.settings.mlflow_tracking_uri)
-            log.error("Cannot reach the lab book at %s: %s", self.lab_book, hidden)
+            log.error("{{ 'Le cahier de laboratoire ne répond pas à %s : %s' if fr else 'Cannot reach the lab book at %s: %s' }}", self.lab_book, hidden)
             self.problem = "lab_unreachable"
         return self.current
 
@@ -73,4 +75,5 @@ class ModelSlot:
     async def cook(self, orders: list[Order]) -> tuple[list[float], str]:
         """Predict in a worker thread (the event loop stays free) with the model served now."""
         model = self.current  # one model for the whole call, even if a swap comes meanwhile
+        assert model is not None, "deps.ready_cook hands out the cook only once there is one"
         return await run_in_threadpool(model.predict, orders), model.champion.version

@@ -1,11 +1,14 @@
+{%- set fr = cookiecutter.language == "fr" -%}
 """How the kitchen says no, and what the OpenAPI menu says of it.
 
 A helper of the kitchen, outside the reading path: routes.py names these answers, app.py
-installs the handler. A refusal names the field and the rule, never the value that was sent.
+installs the handlers. A refusal names the field and the rule, never the value that was sent,
+in the workshop's words (the catalogue's, which the shop's form shares), not pydantic's.
 """
 
 import time
-from typing import Annotated
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request
@@ -13,35 +16,63 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from {{ cookiecutter.package_name }}.menu import Order
-from {{ cookiecutter.package_name }}.messages import say
+from {{ cookiecutter.package_name }}.menu import DISH_LABEL, DISH_UNIT, FEATURES, Order, ingredients
+from {{ cookiecutter.package_name }}.messages import rule_in_words, say
+{% if fr %}
+DESCRIPTION = f"""
+La cuisine prend des **commandes** (les entrées du modèle, décrites par le menu ci-dessous) et
+prépare des **plats** : la prédiction du modèle enregistré comme `champion` au laboratoire,
+ici le *{DISH_LABEL}* en {DISH_UNIT}. Chaque commande est d'abord contrôlée selon le menu :
+types, plages, aucun champ inconnu. Un flux de commandes peut aussi passer par le WebSocket
+`/ws/predict` : une commande JSON par message, un plat JSON (ou un refus) en retour pour chacune.
+"""
+{%- else %}
+DESCRIPTION = f"""
+The kitchen takes **orders** (the model's inputs, as described by the menu below) and cooks
+**dishes**: the prediction of the model registered as `champion` in the lab, here the
+*{DISH_LABEL}* in {DISH_UNIT}. Every order is checked against the menu first: types, ranges,
+no unknown fields. A live stream of orders can also be sent over the WebSocket `/ws/predict`:
+one JSON order per message, one JSON dish (or refusal) back per order.
+"""
+{%- endif %}
 
 
 class Problem(BaseModel):
-    """Why the kitchen cannot serve, in words, with what to do about it."""
+    """{{ "Pourquoi la cuisine ne peut pas servir, en mots, avec quoi faire." if fr else "Why the kitchen cannot serve, in words, with what to do about it." }}"""
 
     detail: str
 
 
 class FieldProblem(BaseModel):
-    field: str = Field(description="The order's field at fault, e.g. 'body.water_mm'.")
-    rule: str = Field(description="The rule it breaks.")
+    field: str = Field(description=f"{{ "Le champ fautif, par exemple 'body." if fr else "The order's field at fault, e.g. 'body." }}{FEATURES[0]}'.")
+    rule: str = Field(description="{{ 'La règle qu’il enfreint.' if fr else 'The rule it breaks.' }}")
 
 
 class RefusedOrder(BaseModel):
-    """An order that does not follow the menu. The submitted values are never echoed back."""
+    """{{ "Une commande qui ne suit pas le menu. Les valeurs envoyées ne sont jamais renvoyées." if fr else "An order that does not follow the menu. The submitted values are never echoed back." }}"""
 
     detail: list[FieldProblem]
 
 
-def field_problems(errors: list[dict]) -> list[dict]:
+CHOICES = {item.name: item.choices for item in ingredients()}  # what a choice field accepts
+WHOLE_ORDER = "{{ 'commande' if fr else 'order' }}"  # the field named when the whole order is wrong
+
+
+def field_problems(errors: Sequence[Mapping[str, Any]]) -> list[dict]:
     """Turn pydantic's errors into [{"field", "rule"}], leaving out the values that were sent."""
     return [
-        {"field": ".".join(str(part) for part in error["loc"]) or "order", "rule": error["msg"]}
+        {"field": ".".join(map(str, error["loc"])) or WHOLE_ORDER, "rule": in_words(error)}
         for error in errors
     ]
+
+
+def in_words(error: Mapping[str, Any]) -> str:
+    """The rule, as the catalogue words it (the shop's form says the same)."""
+    choices = CHOICES.get(error["loc"][-1], ()) if error["loc"] else ()
+    return rule_in_words(error, choices)
 
 
 # A batch of 10,000 wrong orders has tens of thousands of problems: the first ones are enough.
@@ -59,7 +90,7 @@ def refuse_order(request: Request, error: RequestValidationError) -> JSONRespons
     return JSONResponse(status_code=422, content={"detail": problems})
 
 
-def streamed_order(message: dict, language: str) -> Order | dict:
+def streamed_order(message: Mapping[str, Any], language: str) -> Order | dict:
     """The order in a WebSocket message, or the refusal to send back (the stream stays open)."""
     if "text" not in message:  # a binary frame
         return {"error": say("text_frames_only", language), "detail": []}
@@ -123,17 +154,59 @@ class JsonOnly:
         await self.app(scope, receive, send)
 
 
-# Every answer a route can give besides 200, documented in the OpenAPI menu.
-NOT_READY = {503: {"model": Problem, "description": "No champion to cook with yet."}}
-ORDER_ERRORS = {
-    400: {"model": Problem, "description": "The body could not be read (not UTF-8 JSON)."},
+# Starlette's and FastAPI's own refusals, and what the OpenAPI menu says of each answer.
+{%- if fr %}
+IN_WORDS = {
+    "Not Found": "Rien à cette adresse : le menu de la cuisine est à /docs.",
+    "Method Not Allowed": "Cette adresse ne répond pas à cette méthode : voir le menu à /docs.",
+    "There was an error parsing the body": "Le corps est illisible (pas du JSON en UTF-8).",
+}
+SAID = {
+    200: "Servi : la réponse ci-dessous.",
+    400: IN_WORDS["There was an error parsing the body"],
+    413: "Le corps dépasse ce que la cuisine accepte : `Content Too Large` (statut HTTP).",
+    415: "Le corps n’est pas envoyé en `application/json`.",
+    422: "La commande ne suit pas le menu.",
+    429: "Demandé de nouveau trop tôt : voir Retry-After.",
+    503: "Pas encore de champion pour cuisiner.",
+}
+{%- else %}
+IN_WORDS = {
+    "Not Found": "Nothing at this address: the kitchen's menu is at /docs.",
+    "Method Not Allowed": "This address does not answer this method: see the menu at /docs.",
+    "There was an error parsing the body": "The body could not be read (not UTF-8 JSON).",
+}
+SAID = {
+    200: "Served: the answer below.",
+    400: IN_WORDS["There was an error parsing the body"],
+    413: "The body is larger than the kitchen accepts: `Content Too Large`.",
+    415: "The body is not sent as `application/json`.",
+    422: "The order does not follow the menu.",
+    429: "Asked again too soon: see Retry-After.",
+    503: "No champion to cook with yet.",
+}
+{%- endif %}
+
+
+def refuse_request(request: Request, error: HTTPException) -> JSONResponse:
+    """Answer any other refusal (404, 405, 400, the 503 of deps.py) in the workshop's words."""
+    detail = IN_WORDS.get(error.detail, error.detail)
+    return JSONResponse({"detail": detail}, status_code=error.status_code, headers=error.headers)
+
+
+REFUSALS = {RequestValidationError: refuse_order, StarletteHTTPException: refuse_request}
+
+# Every answer a route can give, documented in the OpenAPI menu (SERVED: every route's 200),
+# as FastAPI's `responses=` takes them: {status: what the answer is}.
+Answers = dict[int | str, dict[str, Any]]
+SERVED: Answers = {200: {"description": SAID[200]}}
+NOT_READY: Answers = {503: {"model": Problem, "description": SAID[503]}}
+ORDER_ERRORS: Answers = {
+    400: {"model": Problem, "description": SAID[400]},
     # FastAPI's own body limit answers this one, in plain text, before any route runs.
-    413: {
-        "description": "The body is larger than the kitchen accepts: `Content Too Large`.",
-        "content": {"text/plain": {"schema": {"type": "string"}}},
-    },
-    415: {"model": Problem, "description": "The body is not sent as `application/json`."},
-    422: {"model": RefusedOrder, "description": "The order does not follow the menu."},
+    413: {"description": SAID[413], "content": {"text/plain": {"schema": {"type": "string"}}}},
+    415: {"model": Problem, "description": SAID[415]},
+    422: {"model": RefusedOrder, "description": SAID[422]},
     **NOT_READY,
 }
-TOO_SOON = {429: {"model": Problem, "description": "Asked again too soon: see Retry-After."}}
+TOO_SOON: Answers = {429: {"model": Problem, "description": SAID[429]}}

@@ -1,3 +1,4 @@
+{%- set fr = cookiecutter.language == "fr" -%}
 """What the kitchen agrees to open: a model file is code unless its format forbids it.
 
 The kitchen opens one kind of file only, a scikit-learn model saved as skops, and trusts its
@@ -32,7 +33,7 @@ def open_skops_file(path: Path):
     """Load a skops file, refusing it if it holds any type the kitchen does not trust."""
     found = skops.io.get_untrusted_types(file=path)
     if refused := sorted(set(found) - set(TRUSTED_TYPES)):
-        raise UntrustedModel(f"{path.name} holds types the kitchen does not trust: {refused}")
+        raise UntrustedModel(f"{{ '{path.name} contient des types dont la cuisine se méfie : {refused}' if fr else '{path.name} holds types the kitchen does not trust: {refused}' }}")
     return skops.io.load(path, trusted=found)
 
 
@@ -42,9 +43,9 @@ def open_model_folder(folder: Path):
         description = yaml.safe_load((folder / "MLmodel").read_text())  # plain YAML, no code
         flavor = description.get("flavors", {}).get("sklearn", {})
         if flavor.get("serialization_format") != "skops":
-            raise UntrustedModel("the kitchen opens only scikit-learn models saved as skops")
+            raise UntrustedModel("{{ 'la cuisine n’ouvre que les modèles scikit-learn au format skops' if fr else 'the kitchen opens only scikit-learn models saved as skops' }}")
         return open_skops_file(folder / "model.skops")
     except UntrustedModel:
         raise
     except Exception as error:  # a damaged file: a bad zip, bad YAML, a missing part...
-        raise UnreadableModel(f"the model's files could not be read: {error!r}") from error
+        raise UnreadableModel(f"{{ 'les fichiers du modèle sont illisibles : {error!r}' if fr else 'the model\'s files could not be read: {error!r}' }}") from error

@@ -66,6 +66,7 @@ class Batcher:
             orders = CheckedColumns(columns_of(orders), len(orders))
         if len(orders) >= BIG_BATCH:
             model = self.slot.current
+            assert model is not None, "deps.ready_cook hands out the cook only once there is one"
             loop = asyncio.get_running_loop()
             predictions = await loop.run_in_executor(self.batch_cook, self.predict, model, orders)
             return predictions, model.champion.version
@@ -83,6 +84,7 @@ class Batcher:
                 tickets.append(self.waiting.get_nowait())
                 count += len(tickets[-1].orders)
             model = self.slot.current  # one model for the whole batch, even during a swap
+            assert model is not None, "a ticket comes from cook(), called once there is a model"
             orders = joined(tickets)
             try:
                 cooking = loop.run_in_executor(self.quick_cook, self.predict, model, orders)

@@ -10,7 +10,8 @@ that it gives exactly the table the pipeline's own step gives.
 import logging
 import random
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.compose import ColumnTransformer
@@ -21,7 +22,7 @@ from {{ cookiecutter.package_name }}.menu import FEATURES, Order, ingredients
 log = logging.getLogger(__name__)
 
 # Orders as columns: {field: one value per order}.
-Columns = dict[str, Sequence]
+Columns = Mapping[str, Sequence]
 
 
 def columns_of(orders: Sequence[Order]) -> Columns:
@@ -77,12 +78,14 @@ def sample_orders(count: int = 60, seed: int = 7) -> list[Order]:
     pick = random.Random(seed)
     orders = []
     for i in range(count):
-        values = {}
+        values: dict[str, Any] = {}
         for item in ingredients():
             if item.choices:
                 values[item.name] = item.choices[i % len(item.choices)]
             elif item.kind is bool:
                 values[item.name] = i % 2 == 0
+            elif item.minimum is None or item.maximum is None:
+                raise ValueError(f"{item.name}: a number without a range cannot be sampled")
             elif item.kind is int:
                 values[item.name] = pick.randint(int(item.minimum), int(item.maximum))
             else:
@@ -125,5 +128,5 @@ def checked_encoder(pipeline) -> OrderEncoder | None:
         expected = table_of_the_pipeline(pipeline.named_steps["prepare"], orders)
         if np.array_equal(encoder.encode(columns_of(orders), len(orders)), expected):
             return encoder
-    log.warning("This pipeline is not shaped like the lab's: cooking it the plain way")
+    log.warning("{{ "Ce pipeline n'a pas la forme de ceux du labo : cuisiné à la manière simple" if cookiecutter.language == "fr" else "This pipeline is not shaped like the lab's: cooking it the plain way" }}")
     return None

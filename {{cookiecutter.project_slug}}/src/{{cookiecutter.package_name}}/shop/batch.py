@@ -114,10 +114,10 @@ def read_table(data: bytes) -> pd.DataFrame:
         if len(header) > len(FEATURES) + MAX_OWN_COLUMNS:
             columns, menu = number(len(header)), len(FEATURES)
             raise UploadRefused(TOO_WIDE.format(columns=columns, menu=menu, own=MAX_OWN_COLUMNS))
-        rows = []
+        rows: list[list[str]] = []
         for row in reader:
             if len(row) > len(header):
-                where, cells, columns = row_number(len(rows)), number(len(row)), len(header)
+                where, cells, columns = row_number(len(rows)), number(len(row)), number(len(header))
                 raise UploadRefused(ROW_TOO_LONG.format(row=where, cells=cells, columns=columns))
             rows.append(row + [""] * (len(header) - len(row)))  # short rows: blank cells
     except (UnicodeDecodeError, csv.Error) as unreadable:  # not UTF-8, or a broken quote

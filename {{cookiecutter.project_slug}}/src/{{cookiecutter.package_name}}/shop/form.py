@@ -1,13 +1,14 @@
 {%- set fr = cookiecutter.language == "fr" -%}
 """The order form, built from the menu, and the waiter that every page of the shop shares."""
 
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 from pydantic import ValidationError
 
 from {{ cookiecutter.package_name }}.menu import Ingredient, Order, example_order, ingredients
-from {{ cookiecutter.package_name }}.messages import number
+from {{ cookiecutter.package_name }}.messages import rule_in_words
 from {{ cookiecutter.package_name }}.settings import get_settings
 from {{ cookiecutter.package_name }}.shop.client import KitchenClient
 
@@ -69,26 +70,9 @@ def order_form(prefix: str = "", leave_out: str | None = None) -> dict:
     }
 
 
-# What each of the menu's refusals (pydantic's error types) means, in words.
-RULES_IN_WORDS = {
-    "missing": "{{ 'vide' if fr else 'empty' }}",
-    "float_parsing": "{{ 'pas un nombre' if fr else 'not a number' }}",
-    "int_parsing": "{{ 'pas un nombre entier' if fr else 'not a whole number' }}",
-    "bool_parsing": "{{ 'ni oui ni non' if fr else 'neither yes nor no' }}",
-    "finite_number": "{{ 'doit être un nombre fini' if fr else 'must be a finite number' }}",
-    "greater_than_equal": "{{ 'doit valoir au moins {ge}' if fr else 'must be at least {ge}' }}",
-    "less_than_equal": "{{ 'doit valoir au plus {le}' if fr else 'must be at most {le}' }}",
-    "literal_error": "{{ 'doit être parmi : {choices}' if fr else 'must be one of: {choices}' }}",
-}
-
-
-def in_words(error: dict, item: Ingredient) -> str:
+def in_words(error: Mapping[str, Any], item: Ingredient) -> str:
     """One refusal of the menu, in words: 'Water (mm): must be at most 1,200'."""
-    context = error.get("ctx", {})  # the rule's limits, if any: ge (at least), le (at most)
-    limits = {rule: context[rule] for rule in ("ge", "le") if rule in context}
-    limits = {rule: number(limit, 2 if limit % 1 else 0) for rule, limit in limits.items()}
-    why = RULES_IN_WORDS.get(error["type"], "{{ 'refusé par le menu' if fr else 'refused by the menu' }}")
-    why = why.format(**limits, choices=", ".join(item.choices))
+    why = rule_in_words(error, item.choices)  # the catalogue's words, as the kitchen says them
     return f"{label_of(item)}{{ ' : ' if fr else ': ' }}{why}"
 
 

@@ -44,8 +44,14 @@ PART_NAMES = {1: "doctor_part_lab", 2: "doctor_part_kitchen", 3: "doctor_part_sh
 # What the project's pre-commit hook (nbstripout --keep-id) strips from a notebook, besides the
 # outputs and execution counts: keys that change each time a notebook is opened or run.
 STRIPPED_NOTEBOOK_KEYS = ("signature", "widgets")
-STRIPPED_CELL_KEYS = ("collapsed", "ExecuteTime", "execution", "heading_collapsed", "hidden")
-STRIPPED_CELL_KEYS += ("scrolled",)
+STRIPPED_CELL_KEYS = (
+    "collapsed",
+    "ExecuteTime",
+    "execution",
+    "heading_collapsed",
+    "hidden",
+    "scrolled",
+)
 
 
 class CheckpointError(Exception):

@@ -1,6 +1,9 @@
 """Self-checks that look at the lab book, the registry, the kitchen and the shop window
 themselves, not at a variable the learner could set. Each says passed, not done yet, or not
 quite with a hint, in the workshop's language, and never prints the expected answer.
+
+On a class server, each result (which check, its status, when: never the answer) is also noted
+on the learner's report card for the teacher's board (`@recorded`, see classroom.py).
 """
 
 import difflib
@@ -15,6 +18,7 @@ from {{ cookiecutter.package_name }}.lab.registry import find_champion
 from {{ cookiecutter.package_name }}.menu import TARGET, example_order, ingredients
 from {{ cookiecutter.package_name }}.messages import number, say
 from {{ cookiecutter.package_name }}.settings import Settings
+from {{ cookiecutter.package_name }}.workshop.classroom import recorded
 from {{ cookiecutter.package_name }}.workshop.exercises import (
     LEARNING_RATES,
     CheckResult,
@@ -60,6 +64,7 @@ def range_words() -> dict[str, str]:
 # --- 01: the first experiment ------------------------------------------------------------------
 
 
+@recorded("01_first_experiment")
 def check_first_experiment(settings: Settings, run_name: str = "first-experiment") -> CheckResult:
     """Notebook 01: the run exists, with a learning rate in the range asked for, its metrics
     logged, and a model that explains most of the outcome."""
@@ -92,6 +97,7 @@ def check_first_experiment(settings: Settings, run_name: str = "first-experiment
 # --- 02: the tray of formulas ------------------------------------------------------------------
 
 
+@recorded("02_compare_formulas")
 def check_formulas_compared(
     settings: Settings, chosen_run_id, parent_name: str = "compare-formulas"
 ) -> CheckResult:
@@ -136,6 +142,7 @@ def near_misses(wanted: str, aliases) -> list[str]:
     return [lowered[close] for close in difflib.get_close_matches(wanted, lowered, cutoff=0.75)]
 
 
+@recorded("03_registry")
 def check_registry(settings: Settings) -> CheckResult:
     """Notebook 03: champion and challenger aliases are set, on two versions in the right
     order, and an MLflow Project run is in the lab book."""
@@ -185,10 +192,12 @@ def stream_answers(kitchen_url: str, order: dict) -> dict:
 
 def bad_orders(order: dict) -> list[dict]:
     """Two orders the menu refuses: a field that is not on it, a number far above its range."""
-    number = next(item for item in ingredients() if item.maximum is not None)
-    return [{**order, "extra": 1}, {**order, number.name: number.maximum * 10}]
+    numbers = [(item.name, item.maximum) for item in ingredients() if item.maximum is not None]
+    name, most = numbers[0]
+    return [{**order, "extra": 1}, {**order, name: most * 10}]
 
 
+@recorded("04_kitchen")
 def check_kitchen(settings: Settings, kitchen_url) -> CheckResult:
     """Notebook 04: the kitchen answers, cooks with the registry's champion, refuses orders
     that break the menu, and answers on its WebSocket stream."""
@@ -223,6 +232,7 @@ def check_kitchen(settings: Settings, kitchen_url) -> CheckResult:
 # --- 05: the shop window -----------------------------------------------------------------------
 
 
+@recorded("05_shop_window")
 def check_shop(shop_url: str, page) -> CheckResult:
     """Notebook 05: the shop window is open, and its page showed a dish cooked by the kitchen."""
     try:
@@ -246,6 +256,7 @@ def check_shop(shop_url: str, page) -> CheckResult:
 # --- 06: the banquet ---------------------------------------------------------------------------
 
 
+@recorded("06_banquet")
 def check_banquet(dishes, column: str, pipeline, rows: int, tasted: int) -> CheckResult:
     """Notebook 06: every order got its dish, and `tasted` dishes cooked again here with the
     champion are Spark's to within one part in a billion."""

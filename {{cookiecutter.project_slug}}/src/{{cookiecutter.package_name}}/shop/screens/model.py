@@ -11,7 +11,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from {{ cookiecutter.package_name }}.menu import DISH_UNIT, ingredients
+from {{ cookiecutter.package_name }}.menu import DISH_UNIT, ModelCard, ingredients
 from {{ cookiecutter.package_name }}.messages import number
 from {{ cookiecutter.package_name }}.shop.client import KitchenError
 from {{ cookiecutter.package_name }}.shop.explain import SAMPLE_ORDERS, importances
@@ -67,7 +67,7 @@ def show_importances(version: str) -> None:
     bars = pd.DataFrame({"ingredient": labels, "change": list(scores.values())})
     axis = f"{{ 'Changement moyen du plat' if fr else 'Mean change of the dish' }} ({DISH_UNIT})"
     x = {"field": "change", "type": "quantitative", "title": axis}
-    y = {"field": "ingredient", "type": "nominal", "sort": "-x", "title": None}
+    y: dict[str, object] = {"field": "ingredient", "type": "nominal", "sort": "-x", "title": None}
     y["axis"] = {"labelLimit": 0}  # each label whole, however long ("Mean temperature (°C)")
     place.vega_lite_chart(bars, {"mark": "bar", "encoding": {"x": x, "y": y}})
     {% if fr -%}
@@ -84,7 +84,7 @@ st.title("{{ 'Le modèle en cuisine' if fr else 'The model in the kitchen' }}")
 def show_the_model() -> None:
     """Everything below the title, asked of the kitchen again every REFRESH_SECONDS."""
     try:
-        card = waiter().model_card()
+        card: ModelCard = waiter().model_card()
     except KitchenError as problem:
         st.error(str(problem))  # nothing more to show without the kitchen
         return
