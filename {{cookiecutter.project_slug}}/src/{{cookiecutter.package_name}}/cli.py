@@ -383,7 +383,7 @@ def season(args) -> None:
         done = simulate_season(settings, args.season, args.orders, args.seed, args.kitchen_url)
     except SeasonProblem as problem:
         sys.exit(str(problem))
-    said = {"season": done.season, "orders": number(done.orders), "version": done.version}
+    said = {"season": str(done.season), "orders": number(done.orders), "version": done.version}
     if done.in_book is None:
         sys.exit(say("season_not_in_book", **said, book=done.book, seconds=BOOK_WAIT_SECONDS))
     print(say("season_done", **said, in_book=number(done.in_book), book=done.book))

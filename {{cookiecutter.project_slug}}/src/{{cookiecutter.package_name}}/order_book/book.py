@@ -17,7 +17,7 @@ import asyncio
 import functools
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -53,6 +53,7 @@ def rows_of(noted: list[tuple], model: str) -> list[tuple]:
     rows = []
     for seconds, orders, predictions, version in noted:
         columns = getattr(orders, "columns", None)
+        fields: Iterable[Sequence]
         if columns is None:  # orders, one `Order` each
             fields = [[getattr(order, name) for name in FEATURES] for order in orders]
         else:  # a batch that the rush_hour wing read as columns
