@@ -1379,6 +1379,149 @@ MESSAGES = {
         "en": "the order book at {address}",
         "fr": "le carnet de commandes à {address}",
     },
+    # --- the loop (part 4): notebook 07, the tasting panel ---
+    "drifted_not_text": {
+        "en": "`{name}` is {shown}, not the name of an ingredient.",
+        "fr": "`{name}` vaut {shown}, pas le nom d'un ingrédient.",
+    },
+    "drifted_not_text_hint": {
+        "en": "write the ingredient's name as text, between quotes, as the table writes it.",
+        "fr": "écrivez le nom de l'ingrédient comme un texte, entre guillemets, tel que le "
+        "tableau l'écrit.",
+    },
+    "drifted_typo": {
+        "en": "`{name}` is {shown}: no ingredient has that name. Did you mean {close!r}?",
+        "fr": "`{name}` vaut {shown} : aucun ingrédient ne porte ce nom. Vouliez-vous dire "
+        "{close!r} ?",
+    },
+    "drifted_typo_hint": {
+        "en": "copy the name exactly as the table's first column writes it.",
+        "fr": "recopiez le nom exactement comme l'écrit la première colonne du tableau.",
+    },
+    "drifted_not_on_menu": {
+        "en": "`{name}` is {shown}, which is no ingredient of the menu (the outcome is not an "
+        "ingredient either).",
+        "fr": "`{name}` vaut {shown}, qui n'est pas un ingrédient de la carte (le résultat n'en "
+        "est pas un non plus).",
+    },
+    "drifted_not_on_menu_hint": {
+        "en": "choose one of the rows of the drift table: each is an ingredient.",
+        "fr": "choisissez l'une des lignes du tableau de dérive : chacune est un ingrédient.",
+    },
+    "drifted_not_most": {
+        "en": "{shown} did move, but another ingredient moved more.",
+        "fr": "{shown} a bien bougé, mais un autre ingrédient a bougé davantage.",
+    },
+    "drifted_not_most_hint": {
+        "en": "compare the `psi` column: the larger the index, the more the ingredient moved.",
+        "fr": "comparez la colonne `psi` : plus l'indice est grand, plus l'ingrédient a bougé.",
+    },
+    "improvement_percent": {
+        "en": "`{name}` is the text {shown}, not a number.",
+        "fr": "`{name}` est le texte {shown}, pas un nombre.",
+    },
+    "improvement_percent_hint": {
+        "en": "write the share as a number, without quotes or per cent sign: 5 % is 0.05.",
+        "fr": "écrivez la part comme un nombre, sans guillemets ni signe pour cent : 5 % "
+        "s'écrit 0.05.",
+    },
+    "improvement_as_percent": {
+        "en": "`{name}` is {shown}: the challenger's error would have to fall by more than all "
+        "of the champion's error, and no challenger could ever win.",
+        "fr": "`{name}` vaut {shown} : l'erreur du challenger devrait baisser de plus que toute "
+        "l'erreur du champion, et aucun challenger ne gagnerait jamais.",
+    },
+    "improvement_as_percent_hint": {
+        "en": "write a share, not a percentage: {shown} % is {share}.",
+        "fr": "écrivez une part, pas un pourcentage : {shown} % s'écrit {share}.",
+    },
+    "improvement_out_of_range": {
+        "en": "`{name}` is {shown}, outside the range the exercise asks for ({low} to {high}).",
+        "fr": "`{name}` vaut {shown}, hors de la plage que demande l'exercice ({low} à {high}).",
+    },
+    "improvement_out_of_range_hint": {
+        "en": "below it the jury would crown a challenger that is no better (or worse); above, "
+        "it would turn down almost any.",
+        "fr": "en dessous, le jury couronnerait un challenger qui n'est pas meilleur (ou pire) ; "
+        "au-dessus, il refuserait presque tous les autres.",
+    },
+    "tasting_no_orders": {
+        "en": "the order book holds no order of this model yet.",
+        "fr": "le carnet de commandes ne contient encore aucune commande de ce modèle.",
+    },
+    "tasting_no_orders_hint": {
+        "en": "run the cell of section 1 that calls `simulate_season`, with the kitchen open.",
+        "fr": "lancez la cellule de la partie 1 qui appelle `simulate_season`, cuisine ouverte.",
+    },
+    "tasting_no_harvest": {
+        "en": "no order of the book has its true outcome yet.",
+        "fr": "aucune commande du carnet n'a encore son vrai résultat.",
+    },
+    "tasting_no_harvest_hint": {
+        "en": "run the cell of section 3 that calls `harvest`.",
+        "fr": "lancez la cellule de la partie 3 qui appelle `harvest`.",
+    },
+    "tasting_not_promoted": {
+        "en": "the champion is still a model the lab trained, not a challenger trained on the "
+        "order book.",
+        "fr": "le champion est encore un modèle entraîné par le laboratoire, pas un challenger "
+        "entraîné sur le carnet de commandes.",
+    },
+    "tasting_not_promoted_hint": {
+        "en": "run the cells of the jury and of the promotion; if the jury turned the challenger "
+        "down, ask for a smaller improvement.",
+        "fr": "lancez les cellules du jury et de la promotion ; si le jury a refusé le "
+        "challenger, demandez une amélioration plus petite.",
+    },
+    "tasting_no_landing": {
+        "en": "nobody watched the new champion land yet.",
+        "fr": "personne n'a encore regardé le nouveau champion arriver.",
+    },
+    "tasting_no_landing_hint": {
+        "en": "run the cell with `KeepOrdering`, where a customer keeps ordering while the alias "
+        "moves.",
+        "fr": "lancez la cellule avec `KeepOrdering`, où un client commande sans arrêt pendant "
+        "que l'alias bouge.",
+    },
+    "tasting_failed_orders": {
+        "en": "{failed} of the {sent} orders sent while the champion changed failed.",
+        "fr": "{failed} des {sent} commandes envoyées pendant le changement de champion ont "
+        "échoué.",
+    },
+    "tasting_failed_orders_hint": {
+        "en": "the kitchen must swap models between two orders: ask it to look again "
+        "(`POST /model/reload`) instead of closing and opening it.",
+        "fr": "la cuisine doit changer de modèle entre deux commandes : demandez-lui de "
+        "regarder à nouveau (`POST /model/reload`) au lieu de la fermer et de la rouvrir.",
+    },
+    "tasting_new_chef_unseen": {
+        "en": "the customer never got a dish cooked by the new champion (version {version}).",
+        "fr": "le client n'a jamais reçu de plat préparé par le nouveau champion (version "
+        "{version}).",
+    },
+    "tasting_new_chef_unseen_hint": {
+        "en": "after moving the alias, wait until the kitchen serves it (`wait_until_served`), "
+        "still inside the `with` block.",
+        "fr": "après avoir déplacé l'alias, attendez que la cuisine le serve "
+        "(`wait_until_served`), toujours dans le bloc `with`.",
+    },
+    "tasting_kitchen_other": {
+        "en": "the kitchen cooks with version {served}, not with the champion (version {version}).",
+        "fr": "la cuisine cuisine avec la version {served}, pas avec le champion (version "
+        "{version}).",
+    },
+    "tasting_kitchen_other_hint": {
+        "en": "ask it to look now (`POST /model/reload`), or wait {seconds} s for its own look.",
+        "fr": "demandez-lui de regarder tout de suite (`POST /model/reload`), ou attendez "
+        "{seconds} s qu'elle regarde d'elle-même.",
+    },
+    "tasting_ok": {
+        "en": "the loop is closed: version {version}, trained on {rows} harvested orders, cooks "
+        "now, and of the {sent} orders sent during the swap none failed.",
+        "fr": "la boucle est bouclée : la version {version}, entraînée sur {rows} commandes "
+        "récoltées, cuisine maintenant, et des {sent} commandes envoyées pendant le changement "
+        "aucune n'a échoué.",
+    },
 }
 
 

@@ -25,6 +25,7 @@ from {{ cookiecutter.package_name }}.lab.train import (
     open_lab_book,
 )
 from {{ cookiecutter.package_name }}.menu import FEATURES, TARGET, example_order, ingredients
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.settings import Settings
 
 TRAINED_ON = "trained_on"  # the tag that tells a challenger of the tasting panel from the lab's
@@ -60,6 +61,7 @@ def drift_table(training: pd.DataFrame, live: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for item in ingredients():
         before, after = training[item.name], live[item.name]
+        typical: list[str] | list[float]
         if item.choices or item.kind is bool:
             typical = [str(column.mode().iloc[0]) for column in (before, after)]
         else:
@@ -74,8 +76,13 @@ def training_table(settings: Settings, version: str | None = None) -> pd.DataFra
     (the lab's data is generated, so the lab book is enough to make it again)."""
     client = MlflowClient(settings.mlflow_tracking_uri)
     if version is None:
-        version = find_champion(settings).version
-    run = client.get_run(client.get_model_version(settings.model_name, version).run_id)
+        champion = find_champion(settings)
+        if champion is None:
+            raise LookupError(say("no_champion"))
+        version = champion.version
+    run_id = client.get_model_version(settings.model_name, version).run_id
+    assert run_id, "every version of this registry was logged from a run"
+    run = client.get_run(run_id)
     params = run.data.params
     rows, seed = int(params.get("rows", Recipe.rows)), int(params.get("seed", Recipe.seed))
     return make_dataset(rows, seed)
@@ -129,9 +136,14 @@ def train_challenger(settings: Settings, fresh: pd.DataFrame, recipe: Recipe | N
 # --- The jury ---------------------------------------------------------------------------------
 
 
-def promotion_rule(margin: float) -> dict[str, MetricThreshold]:
-    """The challenger's rmse must be lower than the champion's by at least `margin`."""
-    return {JURY_METRIC: MetricThreshold(min_absolute_change=margin, greater_is_better=False)}
+IMPROVEMENT = 0.05  # the jury's rule in `checkpoint 4`, as notebook 07's solution writes it
+
+
+def promotion_rule(improvement: float = IMPROVEMENT) -> dict[str, MetricThreshold]:
+    """The challenger's rmse must be lower than the champion's by at least `improvement` of
+    the champion's (0.05: 5 % lower)."""
+    threshold = MetricThreshold(min_relative_change=float(improvement), greater_is_better=False)
+    return {JURY_METRIC: threshold}
 
 
 def tasted(pipeline, held_out: pd.DataFrame, run_name: str):
