@@ -24,6 +24,16 @@ from {{ cookiecutter.package_name }}.workshop.seasons import (
 
 from .conftest import free_port
 
+# argparse's words, and the numbers it refuses, are said in the bake's language (cli.py); the
+# sentences of the seasons follow the LANGUAGE setting, English here.
+{%- if cookiecutter.language == "fr" %}
+AT_LEAST = "{given} doit valoir au moins {least}"
+REQUIRED = "ces arguments sont obligatoires :"
+{%- else %}
+AT_LEAST = "{given} must be at least {least}"
+REQUIRED = "the following arguments are required:"
+{%- endif %}
+
 
 @pytest.fixture
 def book(settings, tmp_path, fresh_settings):
@@ -64,11 +74,11 @@ def refused(capsys, *arguments) -> str:
     [
         (["season", "3"], "3' is not a season of the world: choose one of (1, 2)"),
         (["season", "two"], "'two' is not a season of the world"),
-        (["season", "2", "--orders", "0"], "0 must be at least 1"),
+        (["season", "2", "--orders", "0"], AT_LEAST.format(given=0, least=1)),
         (["season", "2", "--orders", "many"], "'many'"),
-        (["season", "2", "--seed", "-1"], "-1 must be at least 0"),
+        (["season", "2", "--seed", "-1"], AT_LEAST.format(given=-1, least=0)),
         (["season", "2", "--kitchen-url", "127.0.0.1:8000"], "is not the address of a kitchen"),
-        (["harvest"], "the following arguments are required: --season"),
+        (["harvest"], REQUIRED + " --season"),
         (["harvest", "--season", "0"], "'0' is not a season of the world"),
     ],
 )

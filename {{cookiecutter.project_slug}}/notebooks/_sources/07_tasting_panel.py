@@ -196,7 +196,7 @@ figure.tight_layout()
 
 # %%
 done = harvest(settings, season=2)
-counts = {"harvested": number(done.harvested), "in_book": number(done.in_book)}
+counts = {"harvested": done.harvested, "in_book": done.in_book}
 print(say("harvest_done", season=done.season, **counts, book=done.book))
 orders = read_orders(settings)
 live = orders[orders["ordered_at"] >= started]

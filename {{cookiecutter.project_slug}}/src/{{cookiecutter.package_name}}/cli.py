@@ -9,6 +9,7 @@ the modules each command names. Every server binds 127.0.0.1 unless told otherwi
 """
 
 import argparse
+import functools
 {%- if fr %}
 import re
 {%- endif %}
@@ -375,7 +376,6 @@ def score_batch(args) -> None:
 
 
 def season(args) -> None:
-    from {{ cookiecutter.package_name }}.messages import number
     from {{ cookiecutter.package_name }}.workshop.seasons import BOOK_WAIT_SECONDS, SeasonProblem, simulate_season
 
     try:
@@ -383,14 +383,15 @@ def season(args) -> None:
         done = simulate_season(settings, args.season, args.orders, args.seed, args.kitchen_url)
     except SeasonProblem as problem:
         sys.exit(str(problem))
-    said = {"season": str(done.season), "orders": number(done.orders), "version": done.version}
+    cooked = functools.partial(
+        say, season=done.season, orders=done.orders, version=done.version, book=done.book
+    )
     if done.in_book is None:
-        sys.exit(say("season_not_in_book", **said, book=done.book, seconds=BOOK_WAIT_SECONDS))
-    print(say("season_done", **said, in_book=number(done.in_book), book=done.book))
+        sys.exit(cooked("season_not_in_book", seconds=BOOK_WAIT_SECONDS))
+    print(cooked("season_done", in_book=done.in_book))
 
 
 def harvest(args) -> None:
-    from {{ cookiecutter.package_name }}.messages import number
     from {{ cookiecutter.package_name }}.workshop.seasons import SeasonProblem
     from {{ cookiecutter.package_name }}.workshop.seasons import harvest as harvest_season
 
@@ -398,8 +399,8 @@ def harvest(args) -> None:
         done = harvest_season(get_settings(), args.season, args.seed)
     except SeasonProblem as problem:
         sys.exit(str(problem))
-    counts = {"harvested": number(done.harvested), "in_book": number(done.in_book)}
-    print(say("harvest_done", season=done.season, **counts, book=done.book))
+    reaped = functools.partial(say, harvested=done.harvested, in_book=done.in_book)
+    print(reaped("harvest_done", season=done.season, book=done.book))
 
 
 # --- The parser ------------------------------------------------------------------------------

@@ -1335,8 +1335,8 @@ MESSAGES = {
         "décrit chacune).",
     },
     "season_orders_range": {
-        "en": "{given!r} orders: a season has between 1 and {most} orders.",
-        "fr": "{given!r} commandes : une saison compte entre 1 et {most} commandes.",
+        "en": "{given!r}: a season has between 1 and {most:,} {most:order|orders}.",
+        "fr": "{given!r} : une saison compte entre 1 et {most:,} {most:commande|commandes}.",
     },
     "season_seed_range": {
         "en": "{given!r} is not a seed: give a whole number, 0 or more.",
@@ -1349,18 +1349,21 @@ MESSAGES = {
         "(par exemple http://127.0.0.1:8000).",
     },
     "season_done": {
-        "en": "Season {season}: {orders} orders cooked by model version {version}. The order "
-        "book holds {in_book} orders of this model ({book}).",
-        "fr": "Saison {season} : {orders} commandes cuisinées par la version {version} du "
-        "modèle. Le carnet de commandes en compte {in_book} pour ce modèle ({book}).",
+        "en": "Season {season}: {orders:,} {orders:order|orders} cooked by model version "
+        "{version}. The order book holds {in_book:,} {in_book:order|orders} of this model "
+        "({book}).",
+        "fr": "Saison {season} : {orders:,} {orders:commande cuisinée|commandes cuisinées} par la "
+        "version {version} du modèle. Le carnet de commandes en compte {in_book:,} pour ce modèle "
+        "({book}).",
     },
     "season_not_in_book": {
-        "en": "Season {season}: {orders} orders cooked by model version {version}, but they did "
-        "not reach {book} within {seconds:g} s. Is that kitchen's ORDER_BOOK on, and its "
-        "ORDER_BOOK_URI the same as here?",
-        "fr": "Saison {season} : {orders} commandes cuisinées par la version {version} du "
-        "modèle, mais elles n'ont pas atteint {book} en {seconds:g} s. L'ORDER_BOOK de cette "
-        "cuisine est-il activé, et son ORDER_BOOK_URI le même qu'ici ?",
+        "en": "Season {season}: {orders:,} {orders:order|orders} cooked by model version "
+        "{version}, but {orders:it|they} did not reach {book} within {seconds:g} s. Is that "
+        "kitchen's ORDER_BOOK on, and its ORDER_BOOK_URI the same as here?",
+        "fr": "Saison {season} : {orders:,} {orders:commande cuisinée|commandes cuisinées} par la "
+        "version {version} du modèle, mais {orders:elle n'a|elles n'ont} pas atteint {book} en "
+        "{seconds:g} s. L'ORDER_BOOK de cette cuisine est-il activé, et son ORDER_BOOK_URI le "
+        "même qu'ici ?",
     },
     "harvest_empty_book": {
         "en": "No order of the model {model} is in {book} yet, so there is nothing to harvest: "
@@ -1370,10 +1373,12 @@ MESSAGES = {
         f"(`{COMMAND} season 2`).",
     },
     "harvest_done": {
-        "en": "Harvest of season {season}: {harvested} orders got their true outcome; all "
-        "{in_book} orders of the book have theirs now ({book}).",
-        "fr": "Récolte de la saison {season} : {harvested} commandes ont reçu leur vrai "
-        "résultat ; les {in_book} commandes du carnet ont toutes le leur ({book}).",
+        "en": "Harvest of season {season}: {harvested:,} {harvested:order|orders} got "
+        "{harvested:its|their} true outcome; in the book, {in_book:,} {in_book:order has its|"
+        "orders have theirs} now ({book}).",
+        "fr": "Récolte de la saison {season} : {harvested:,} {harvested:commande a reçu son|"
+        "commandes ont reçu leur} vrai résultat ; dans le carnet, {in_book:,} {in_book:commande "
+        "a désormais le sien|commandes ont désormais le leur} ({book}).",
     },
     "order_book_named": {
         "en": "the order book at {address}",
@@ -1484,9 +1489,10 @@ MESSAGES = {
         "que l'alias bouge.",
     },
     "tasting_failed_orders": {
-        "en": "{failed} of the {sent} orders sent while the champion changed failed.",
-        "fr": "{failed} des {sent} commandes envoyées pendant le changement de champion ont "
-        "échoué.",
+        "en": "{failed:,} of the {sent:,} {sent:order|orders} sent while the champion changed "
+        "failed.",
+        "fr": "{failed:,} {failed:commande a échoué|commandes ont échoué} sur {sent:,} "
+        "{sent:envoyée|envoyées} pendant le changement de champion.",
     },
     "tasting_failed_orders_hint": {
         "en": "the kitchen must swap models between two orders: ask it to look again "
@@ -1516,11 +1522,12 @@ MESSAGES = {
         "{seconds} s qu'elle regarde d'elle-même.",
     },
     "tasting_ok": {
-        "en": "the loop is closed: version {version}, trained on {rows} harvested orders, cooks "
-        "now, and of the {sent} orders sent during the swap none failed.",
-        "fr": "la boucle est bouclée : la version {version}, entraînée sur {rows} commandes "
-        "récoltées, cuisine maintenant, et des {sent} commandes envoyées pendant le changement "
-        "aucune n'a échoué.",
+        "en": "the loop is closed: version {version}, trained on {rows:,} harvested "
+        "{rows:order|orders}, cooks now, and of the {sent:,} {sent:order|orders} sent during the "
+        "swap none failed.",
+        "fr": "la boucle est bouclée : la version {version}, entraînée sur {rows:,} "
+        "{rows:commande récoltée|commandes récoltées}, cuisine maintenant, et sur {sent:,} "
+        "{sent:commande envoyée|commandes envoyées} pendant le changement, aucune n'a échoué.",
     },
 }
 

@@ -318,5 +318,5 @@ def check_tasting_panel(settings: Settings, kitchen_url: str, landing) -> CheckR
         what = say("tasting_kitchen_other", served=served, version=champion.version)
         hint = say("tasting_kitchen_other_hint", seconds=written(settings.champion_poll_seconds))
         return wrong(what, hint)
-    rows = run.data.params.get("rows", "?")
-    return passed(say("tasting_ok", version=champion.version, rows=rows, sent=number(landing.sent)))
+    rows = int(run.data.params.get("rows", 0))
+    return passed(say("tasting_ok", version=champion.version, rows=rows, sent=landing.sent))

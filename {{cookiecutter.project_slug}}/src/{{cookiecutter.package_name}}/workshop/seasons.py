@@ -16,7 +16,7 @@ import pandas as pd
 
 from {{ cookiecutter.package_name }}.data import SEASONS, make_dataset, true_outcome
 from {{ cookiecutter.package_name }}.menu import FEATURES, TARGET, ingredients
-from {{ cookiecutter.package_name }}.messages import number, say
+from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.order_book.store import Store, StoreProblem, open_store
 from {{ cookiecutter.package_name }}.settings import Settings, without_password
 from {{ cookiecutter.package_name }}.shop.client import KitchenClient, KitchenError
@@ -55,8 +55,7 @@ def checked_season(settings: Settings, season: int, orders: int = 1, seed: int =
     if season not in SEASONS:
         raise SeasonProblem(say("season_unknown", language, given=season, seasons=SEASONS))
     if type(orders) is not int or not 1 <= orders <= MOST_ORDERS:
-        most = number(MOST_ORDERS, language=language)
-        raise SeasonProblem(say("season_orders_range", language, given=orders, most=most))
+        raise SeasonProblem(say("season_orders_range", language, given=orders, most=MOST_ORDERS))
     if type(seed) is not int or seed < 0:
         raise SeasonProblem(say("season_seed_range", language, given=seed))
 
