@@ -35,6 +35,7 @@
 
 # %%
 import os
+import warnings
 
 import httpx
 import matplotlib.pyplot as plt
@@ -273,7 +274,10 @@ def taste(pipeline, run_name):
     """One model's dishes of the held-out table, judged by MLflow in a run of its own."""  # lang="en"
     """Les plats d'un modèle sur le tableau mis de côté, jugés par MLflow dans sa propre run."""  # lang="fr"
     dishes = held_out.assign(prediction=pipeline.predict(held_out[FEATURES]))
-    with mlflow.start_run(run_name=run_name, nested=True):
+    # MLflow warns that integer columns cannot hold missing values: the menu forbids them.  # lang="en"
+    # MLflow avertit qu'une colonne d'entiers ne peut pas avoir de trou : la carte n'en permet pas.  # lang="fr"
+    with mlflow.start_run(run_name=run_name, nested=True), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
         return mlflow.models.evaluate(
             data=dishes,
             predictions="prediction",

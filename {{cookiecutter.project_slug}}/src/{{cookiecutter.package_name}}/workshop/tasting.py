@@ -1,3 +1,4 @@
+{%- set fr = cookiecutter.language == "fr" -%}
 """The tasting panel's tools (notebook 07, and `checkpoint 4`): how far the orders drifted, a
 challenger trained on the harvest, the jury's rule, and a customer who keeps ordering while
 the champion changes.
@@ -5,6 +6,7 @@ the champion changes.
 
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import httpx
@@ -102,6 +104,9 @@ def register_challenger(
     """Log the fitted pipeline as the lab logs a model, register it, and give it the
     `challenger` alias (never `champion`: the jury decides that). Return its version."""
     open_lab_book(settings)
+    # MLflow warns that integer columns cannot hold missing values: the menu forbids them.
+    with warnings.catch_warnings(action="ignore", category=UserWarning):
+        signature = infer_signature(features.head(50), pipeline.predict(features.head(50)))
     with mlflow.start_run(run_name="challenger from the order book"):
         mlflow.set_tag(TRAINED_ON, ORDER_BOOK)
         mlflow.log_params({**vars(recipe), "rows": len(features)})
@@ -111,7 +116,7 @@ def register_challenger(
             name="model",
             serialization_format="skops",
             skops_trusted_types=skops.io.get_untrusted_types(data=skops.io.dumps(pipeline)),
-            signature=infer_signature(features.head(50), pipeline.predict(features.head(50))),
+            signature=signature,
             input_example=features.head(3),
             pip_requirements=PIP_REQUIREMENTS,
             registered_model_name=settings.model_name,
@@ -181,7 +186,11 @@ class Landing:
 
     def __repr__(self) -> str:
         seen = " → ".join(self.versions) or "-"
+        {%- if fr %}
+        return f"commandes : {self.sent}, en échec : {self.failed}, versions : {seen}"
+        {%- else %}
         return f"orders: {self.sent}, failed: {self.failed}, versions: {seen}"
+        {%- endif %}
 
 
 class KeepOrdering:
