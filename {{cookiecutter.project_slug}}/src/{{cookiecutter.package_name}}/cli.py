@@ -47,9 +47,10 @@ HELP = {
     "shop_port": "port de la vitrine" + DEFAULT,
     "up_wait": "combien de secondes attendre que les trois soient prêtes" + DEFAULT,
     "doctor": "vérifier que cette machine est prête ; dire quoi corriger",
-    "checkpoint": "amener le projet à la fin de la partie N (1 laboratoire, 2 cuisine, 3 vitrine)",
-    "part": "1 = laboratoire (un champion), 2 = cuisine, 3 = vitrine ; vos fichiers sont "
-    "sauvegardés",
+    "checkpoint": "amener le projet à la fin de la partie N (1 laboratoire, 2 cuisine, 3 vitrine, "
+    "4 la boucle)",
+    "part": "1 = laboratoire (un champion), 2 = cuisine, 3 = vitrine, 4 = la boucle (notebook "
+    "07) ; vos fichiers sont sauvegardés",
     "class_server": "(enseignant) ouvrir un cahier de laboratoire commun à la classe : "
     "PostgreSQL, un compte par élève",
     "roster": "fichier CSV avec une ligne d'en-tête `username,password`",
@@ -106,8 +107,9 @@ HELP = {
     "shop_port": "the shop window's port" + DEFAULT,
     "up_wait": "seconds to wait for all three to be ready" + DEFAULT,
     "doctor": "check this machine is ready; say what to fix",
-    "checkpoint": "bring the project to the end of part N (1 lab, 2 kitchen, 3 shop)",
-    "part": "1 = lab (a champion), 2 = kitchen, 3 = shop window; your changes are backed up",
+    "checkpoint": "bring the project to the end of part N (1 lab, 2 kitchen, 3 shop, 4 loop)",
+    "part": "1 = lab (a champion), 2 = kitchen, 3 = shop window, 4 = the loop (notebook 07); "
+    "your changes are backed up",
     "class_server": "(teacher) open a shared lab book for the class: PostgreSQL, one account each",
     "roster": "CSV file with a header `username,password`",
     "class_host": "address to bind" + DEFAULT + "; 0.0.0.0 opens it to the classroom's network",

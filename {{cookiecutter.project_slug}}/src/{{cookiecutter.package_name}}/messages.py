@@ -722,6 +722,7 @@ MESSAGES = {
     "doctor_part_lab": {"en": "lab", "fr": "laboratoire"},
     "doctor_part_kitchen": {"en": "kitchen", "fr": "cuisine"},
     "doctor_part_shop": {"en": "shop window", "fr": "vitrine"},
+    "doctor_part_loop": {"en": "the loop", "fr": "la boucle"},
     "doctor_port_free": {
         "en": "Port {port} is free for the {part}.",
         "fr": "Le port {port} est libre pour la partie « {part} ».",
@@ -851,10 +852,10 @@ MESSAGES = {
     },
     # --- checkpoint ---
     "checkpoint_bad_part": {
-        "en": "{given!r} is not a part of the workshop: choose 1 (lab), 2 (kitchen) or 3 (shop "
-        "window).",
+        "en": "{given!r} is not a part of the workshop: choose 1 (lab), 2 (kitchen), 3 (shop "
+        "window) or 4 (the loop).",
         "fr": "{given!r} n'est pas une partie de l'atelier : choisissez 1 (laboratoire), 2 "
-        "(cuisine) ou 3 (vitrine).",
+        "(cuisine), 3 (vitrine) ou 4 (la boucle).",
     },
     "checkpoint_title": {
         "en": "Checkpoint {part}: bringing the project to the end of part {part} ({name}).",
@@ -941,6 +942,29 @@ MESSAGES = {
         "en": "The shop window still does not work after the checkpoint: {reason} Call the "
         "teacher.",
         "fr": "La vitrine ne fonctionne toujours pas après le point d'étape : {reason} "
+        "Appelez l'enseignant.",
+    },
+    "checkpoint_loop_promoted": {
+        "en": "The loop: {orders:,} {orders:order|orders} of season 2 went through the kitchen "
+        "into its order book and were harvested; the challenger trained on them (version "
+        "{version}) passed the jury's rule and is the champion the kitchen cooks with.",
+        "fr": "La boucle : {orders:,} {orders:commande|commandes} de la saison 2 {orders:est "
+        "passée|sont passées} par la cuisine et son carnet, puis {orders:a été récoltée|ont été "
+        "récoltées} ; le challenger entraîné dessus (version {version}) a passé la règle du jury "
+        "et il est le champion avec lequel la cuisine cuisine.",
+    },
+    "checkpoint_loop_kept": {
+        "en": "The loop: {orders:,} {orders:order|orders} of season 2 went through the kitchen "
+        "into its order book and were harvested; the challenger trained on them (version "
+        "{version}) did not pass the jury's rule, so the champion stays (version {champion}).",
+        "fr": "La boucle : {orders:,} {orders:commande|commandes} de la saison 2 {orders:est "
+        "passée|sont passées} par la cuisine et son carnet, puis {orders:a été récoltée|ont été "
+        "récoltées} ; le challenger entraîné dessus (version {version}) n'a pas passé la règle "
+        "du jury, le champion reste donc (version {champion}).",
+    },
+    "checkpoint_loop_failed": {
+        "en": "The loop still does not close after the checkpoint: {reason} Call the teacher.",
+        "fr": "La boucle ne se referme toujours pas après le point d'étape : {reason} "
         "Appelez l'enseignant.",
     },
     "checkpoint_restart_note": {
