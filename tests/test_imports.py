@@ -4,9 +4,9 @@ every rule of the layout.
 Layers, bottom to top: (settings, menu, messages, data, processes) < lab < (kitchen, shop) <
 (rush_hour, order_book) < (workshop, catering) < cli. Nothing imports a module above it; no
 import cycles; the kitchen and the shop never import each other (the shop talks to the kitchen
-over HTTP); nothing imports the command line; the kitchen reaches its advanced wing
-(`rush_hour`, `order_book`) only at the one plug-in point, `kitchen/app.py`. Imports inside functions count too: they are dependencies all
-the same, only later.
+over HTTP); nothing imports the command line; the kitchen reaches its advanced wings
+(`rush_hour`, `order_book`) only at the one plug-in point, `kitchen/app.py`. Imports inside
+functions count too: they are dependencies all the same, only later.
 """
 
 import ast
@@ -100,7 +100,8 @@ def broken_rules(graph: dict[str, set[str]]) -> list[str]:
             elif {top, target_top} == {"kitchen", "shop"}:
                 why = "the kitchen and the shop never import each other: they talk over HTTP"
             elif top == "kitchen" and target_top in WINGS and name != PLUG_IN_POINT:
-                why = f"the kitchen reaches {target_top} only at its plug-in point ({PLUG_IN_POINT})"
+                point = f"its plug-in point ({PLUG_IN_POINT})"
+                why = f"the kitchen reaches {target_top} only at {point}"
             elif layer_of(target) > layer_of(name) and not plugs_the_wing_in(name, target):
                 why = f"{target_top} is above {top} in the layers"
             if why:
