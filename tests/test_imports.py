@@ -2,11 +2,11 @@
 every rule of the layout.
 
 Layers, bottom to top: (settings, menu, messages, data, processes) < lab < (kitchen, shop) <
-rush_hour < (workshop, catering) < cli. Nothing imports a module above it; no import cycles; the
-kitchen and the shop never import each other (the shop talks to the kitchen over HTTP); nothing
-imports the command line; the kitchen reaches its advanced wing (`rush_hour`) only at the one
-plug-in point, `kitchen/app.py`. Imports inside functions count too: they are dependencies all
-the same, only later.
+(rush_hour, order_book) < (workshop, catering) < cli. Nothing imports a module above it; no
+import cycles; the kitchen and the shop never import each other (the shop talks to the kitchen
+over HTTP); nothing imports the command line; the kitchen reaches its advanced wings
+(`rush_hour`, `order_book`) only at the one plug-in point, `kitchen/app.py`. Imports inside
+functions count too: they are dependencies all the same, only later.
 """
 
 import ast
@@ -27,12 +27,14 @@ LAYERS = {
     "kitchen": 2,
     "shop": 2,
     "rush_hour": 3,
+    "order_book": 3,  # the kitchen's order book, plugged in where rush_hour is
     "workshop": 4,
     "catering": 4,
     "cli": 5,
     "__main__": 5,  # `python -m <package>`: the command line's other door
 }
 PLUG_IN_POINT = "kitchen.app"
+WINGS = {"rush_hour", "order_book"}  # what the kitchen may plug in there, and only there
 VARIANTS = [{}, {"use_case": "house_prices", "language": "fr", "edition": "student"}]
 
 
@@ -82,8 +84,8 @@ def layer_of(name: str) -> int:
 
 
 def plugs_the_wing_in(name: str, target: str) -> bool:
-    """The one import that may go up a layer: the kitchen's app plugging in rush_hour."""
-    return name == PLUG_IN_POINT and target.split(".")[0] == "rush_hour"
+    """The one import that may go up a layer: the kitchen's app plugging in a wing."""
+    return name == PLUG_IN_POINT and target.split(".")[0] in WINGS
 
 
 def broken_rules(graph: dict[str, set[str]]) -> list[str]:
@@ -97,8 +99,9 @@ def broken_rules(graph: dict[str, set[str]]) -> list[str]:
                 why = "nothing imports the command line (it is the top of the house)"
             elif {top, target_top} == {"kitchen", "shop"}:
                 why = "the kitchen and the shop never import each other: they talk over HTTP"
-            elif top == "kitchen" and target_top == "rush_hour" and name != PLUG_IN_POINT:
-                why = f"the kitchen reaches rush_hour only at its plug-in point ({PLUG_IN_POINT})"
+            elif top == "kitchen" and target_top in WINGS and name != PLUG_IN_POINT:
+                point = f"its plug-in point ({PLUG_IN_POINT})"
+                why = f"the kitchen reaches {target_top} only at {point}"
             elif layer_of(target) > layer_of(name) and not plugs_the_wing_in(name, target):
                 why = f"{target_top} is above {top} in the layers"
             if why:
@@ -149,14 +152,16 @@ def graph(request, tmp_path_factory):
 
 def test_the_graph_sees_the_imports_it_must(graph):
     """It reads the imports for real: the kitchen's routes import the menu, its app the
-    settings, the command line the processes."""
+    settings and both wings, the command line the processes."""
     assert "menu" in graph["kitchen.routes"] and "settings" in graph["kitchen.app"]
+    assert {"rush_hour", "order_book"} <= graph["kitchen.app"]
     assert "processes" in graph["cli"]
 
 
 def test_no_module_imports_above_its_layer_nor_breaks_a_rule(graph):
     """It finds no import that goes up the layers, reaches the command line, joins the kitchen
-    and the shop, or plugs the advanced wing in anywhere but kitchen/app.py."""
+    and the shop, or plugs the advanced wing (rush_hour, order_book) in anywhere but
+    kitchen/app.py."""
     problems = broken_rules(graph)
     assert not problems, "imports that break the layout:\n" + "\n".join(problems)
 
@@ -174,15 +179,20 @@ def test_the_rules_catch_each_kind_of_broken_import():
         "shop.client": {"kitchen.model"},
         "workshop.restaurant": {"cli"},
         "kitchen.routes": {"rush_hour.batching"},
-        "kitchen.app": {"rush_hour.batching"},
+        "kitchen.model": {"order_book.book"},
+        "kitchen.app": {"rush_hour.batching", "order_book"},
+        "order_book.book": {"workshop.checks"},
         "rush_hour.batching": {"kitchen.model"},
         "lab.train": {"lab.registry"},
         "lab.registry": {"lab.train"},
     }
     problems = broken_rules(graph)
     assert problems == [
+        "kitchen.model imports order_book.book: the kitchen reaches order_book only at its "
+        "plug-in point (kitchen.app)",
         "kitchen.routes imports rush_hour.batching: the kitchen reaches rush_hour only at its "
         "plug-in point (kitchen.app)",
+        "order_book.book imports workshop.checks: workshop is above order_book in the layers",
         "settings imports lab.train: lab is above settings in the layers",
         "shop.client imports kitchen.model: the kitchen and the shop never import each other: "
         "they talk over HTTP",

@@ -10,6 +10,9 @@ What runs, each installed as its users install it:
   (plus scikit-learn and skops, which the model needs), as MLflow's documentation installs it;
 - the kitchen with its default settings, from an environment made the way its image makes it
   (the project without its dependencies, then docker/kitchen-requirements.txt);
+- the same kitchen without its order book (ORDER_BOOK=false), to show what writing every order
+  down costs: both kitchens are measured again in alternating rounds (--rounds, default 3),
+  so that a busy neighbour weighs on both alike, and the medians are compared;
 - the HTTP floor: in the kitchen's environment, a FastAPI app that checks the same `Order` and
   answers a constant dish, the least any such server can do per request;
 - the whole workshop as `up` starts it (lab, kitchen, shop window), for its memory.
@@ -63,7 +66,10 @@ TARGETS = {  # (label, kitchen figure, compared with, sense, target)
     "batch": ("10k-row batch / (decode + predict)", "<=", 1.2),
     "rss": ("resident memory / mlflow serve", "<=", 0.5),
     "stack": ("workshop stack under `up` (MB)", "<=", 1200),
+    "book_p50": ("order book: 1-row p50, with / without", "<=", 1.05),
+    "book_throughput": ("order book: 32 clients, with / without", ">=", 0.95),
 }
+LOAD_FIGURES = ("p50_1", "p99_1", "throughput_8", "throughput_32")
 # The floor app: the same checks of an order as the kitchen, then a constant dish.
 HTTP_FLOOR_APP = f"""
 from fastapi import FastAPI
@@ -267,7 +273,8 @@ def batch_and_floor(server: Server, pipeline, rows: pd.DataFrame, repeats: int =
     return median(served) * 1000, median(decoding) * 1000, median(predicting) * 1000
 
 
-def measure(server: Server, requests: int, pipeline=None, rows=None) -> dict[str, float]:
+def load_figures(server: Server, requests: int) -> tuple[dict[str, float], int]:
+    """1-row latency with one client, 1-row throughput with 8 and 32; and the failures."""
     figures = {}
     latencies, _, failed = asyncio.run(send(server.url, server.one_row_body, requests // 2, 1))
     ordered = sorted(latencies)
@@ -277,6 +284,11 @@ def measure(server: Server, requests: int, pipeline=None, rows=None) -> dict[str
         _, elapsed, more = asyncio.run(send(server.url, server.one_row_body, requests, clients))
         figures[f"throughput_{clients}"] = requests / elapsed
         failed += more
+    return figures, failed
+
+
+def measure(server: Server, requests: int, pipeline=None, rows=None) -> dict[str, float]:
+    figures, failed = load_figures(server, requests)
     if server.batch_body:
         figures["batch"], figures["decode"], figures["predict"] = batch_and_floor(
             server, pipeline, rows
@@ -287,6 +299,35 @@ def measure(server: Server, requests: int, pipeline=None, rows=None) -> dict[str
     figures["cold_start"] = server.cold_start
     figures["rss"] = tree_rss_mb(server.process.pid)
     return figures
+
+
+def order_book_cost(pair: dict[str, Server], requests: int, rounds: int) -> dict:
+    """The two kitchens (with and without the order book) measured in turn, `rounds` times
+    each; per kitchen, the median of each figure over its rounds."""
+    taken = {name: {key: [] for key in (*LOAD_FIGURES, "failed")} for name in pair}
+    for round_number in range(rounds):
+        # Alternate who goes first, so that neither always follows the other's busy writer.
+        for name in pair if round_number % 2 == 0 else reversed(pair):
+            figures, failed = load_figures(pair[name], requests)
+            for key, value in figures.items():
+                taken[name][key].append(value)
+            taken[name]["failed"].append(failed)
+    return {
+        name: {key: statistics.median(values) for key, values in figures.items()}
+        | {"failed": sum(figures["failed"]), "rounds": rounds}
+        for name, figures in taken.items()
+    }
+
+
+def orders_in_book(folder: Path) -> int:
+    """How many orders the benchmarked kitchen wrote in its order book (orders.db)."""
+    import sqlite3
+
+    book = folder / "orders.db"
+    if not book.exists():
+        return 0
+    with contextlib.closing(sqlite3.connect(book)) as database:
+        return database.execute("SELECT COUNT(*) FROM orders").fetchone()[0]
 
 
 def lab_server(settings: Settings, port: int) -> subprocess.Popen:
@@ -385,7 +426,12 @@ def main() -> None:
         "--kitchen-workers", type=int, default=1, help="kitchen processes (default 1, as mlflow)"
     )
     options.add_argument("--no-stack", action="store_true", help="skip the `up` memory figure")
+    options.add_argument(
+        "--rounds", type=int, default=3, help="alternating rounds with and without the order book"
+    )
     arguments = options.parse_args()
+    if not 1 <= arguments.rounds <= 20:
+        options.error("--rounds must be between 1 and 20")
     if not 1 <= arguments.kitchen_workers <= 16:
         options.error("--kitchen-workers must be between 1 and 16")
     requests = 400 if arguments.quick else arguments.requests
@@ -444,6 +490,17 @@ def main() -> None:
                 {"orders": rows.to_dict("records")},
                 cwd=lab,  # away from the project folder: no .env of the project is read
             )
+            print("Starting the kitchen without its order book...", flush=True)
+            port = free_port()
+            servers["kitchen_no_book"] = Server(
+                "kitchen, no order book",
+                [kitchen_python, "-m", "uvicorn", f"{PACKAGE}.kitchen.app:create_app", "--factory"]
+                + [*f"--port {port} {QUIET}".split(), "--workers", str(arguments.kitchen_workers)],
+                {**environment, "ORDER_BOOK": "false"},
+                f"http://127.0.0.1:{port}/predict",
+                one_row[0],
+                cwd=lab,
+            )
             print("Starting the HTTP floor (same Order checks, a constant dish)...", flush=True)
             (lab / "http_floor.py").write_text(HTTP_FLOOR_APP)
             port = free_port()
@@ -464,15 +521,29 @@ def main() -> None:
             # The floor of the batch: the same pipeline, loaded here, predicting without a server.
             pipeline = load(over_http, find_champion(over_http)).pipeline
             figures = {}
-            for name, server in servers.items():
+            for name in ("mlflow", "kitchen", "floor"):
+                server = servers[name]
                 print(
                     f"Measuring {server.name} ({requests} requests per load level)...", flush=True
                 )
                 figures[name] = measure(server, requests, pipeline, rows)
+            print(
+                f"Measuring the kitchen with and without its order book, {arguments.rounds} "
+                "alternating rounds each...",
+                flush=True,
+            )
+            time.sleep(2)  # the book writes down the batches' orders meanwhile
+            pair = {"with": servers["kitchen"], "without": servers["kitchen_no_book"]}
+            figures["order_book"] = order_book_cost(pair, requests, arguments.rounds)
+            figures["order_book"]["rss"] = {
+                name: tree_rss_mb(server.process.pid) for name, server in pair.items()
+            }
         finally:
             for server in servers.values():
                 server.stop()
             stop_group(lab_process)
+        if "order_book" in figures:  # the kitchen writes what is still waiting as it closes
+            figures["order_book"]["in_book"] = orders_in_book(lab)
         if not arguments.no_stack:
             print("Starting the workshop as `up` does, for its memory...", flush=True)
             figures["stack"] = stack_memory(local)
@@ -505,6 +576,21 @@ def report(figures: dict) -> None:
         print(f"  {label + ' (ms)':38} {mlflow[key]:13.1f} {kitchen[key]:10.1f}")
     one_row = (mlflow["floor_one_row"], kitchen["floor_one_row"])
     print(f"  {'predict 1 row (ms)':38} {one_row[0]:13.2f} {one_row[1]:10.2f}")
+    book = figures["order_book"]
+    with_book, without = book["with"], book["without"]
+    print(
+        f"\nThe order book's cost: the kitchen with it (default) and without it (ORDER_BOOK=false),"
+        f" median of {with_book['rounds']} alternating rounds each:"
+    )
+    print(f"{'':40} {'with':>10} {'without':>10} {'ratio':>7}")
+    for label, key in rows[:4]:
+        ratio = with_book[key] / without[key] if without[key] else float("nan")
+        print(f"{label:40} {with_book[key]:10.1f} {without[key]:10.1f} {ratio:7.3f}")
+    print(f"{'failed requests':40} {with_book['failed']:10.1f} {without['failed']:10.1f}")
+    memory = book["rss"]
+    label = "resident memory, process tree (MB)"
+    print(f"{label:40} {memory['with']:10.1f} {memory['without']:10.1f}")
+    print(f"Orders written in the kitchen's order book: {book.get('in_book', 0):,}")
     stack = figures.get("stack")
     if stack:
         parts = ", ".join(f"{name} {mb:.0f}" for name, mb in stack.items())
@@ -516,6 +602,8 @@ def report(figures: dict) -> None:
         "batch": kitchen["batch"] / (kitchen["decode"] + kitchen["predict"]),
         "rss": kitchen["rss"] / mlflow["rss"],
         "stack": sum(stack.values()) if stack else None,
+        "book_p50": with_book["p50_1"] / without["p50_1"],
+        "book_throughput": with_book["throughput_32"] / without["throughput_32"],
     }
     print("\nTargets:")
     for key, (label, sense, target) in TARGETS.items():

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import mlflow
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -23,6 +24,8 @@ from {{ cookiecutter.package_name }}.messages import say
 from {{ cookiecutter.package_name }}.processes import Server, free_port, start, stop, wait_until_healthy
 from {{ cookiecutter.package_name }}.settings import Settings
 from {{ cookiecutter.package_name }}.workshop import checkpoint
+from {{ cookiecutter.package_name }}.workshop.seasons import read_orders
+from {{ cookiecutter.package_name }}.workshop.tasting import ORDER_BOOK, TRAINED_ON
 
 from .conftest import SHOP_TIMEOUT
 
@@ -289,9 +292,9 @@ def test_missing_solved_notebook_is_said_and_nothing_changes(tmp_path):
     assert not backups_in(copy)
 
 
-@pytest.mark.parametrize("given", ["0", "4", "two", "-1"])
-def test_part_outside_one_to_three_is_refused_in_words(given, capsys):
-    """It exits 2 and names the three parts one may choose."""
+@pytest.mark.parametrize("given", ["0", "5", "two", "-1"])
+def test_part_outside_one_to_four_is_refused_in_words(given, capsys):
+    """It exits 2 and names the four parts one may choose."""
     with pytest.raises(SystemExit) as stopped:
         main(["checkpoint", given])
     assert stopped.value.code == 2
@@ -358,3 +361,25 @@ def test_checkpoint_3_repairs_the_shop_window(tmp_path, settings, kitchen_url, f
     assert not page.exception and not page.error
     [dish] = page.metric
     assert float(dish.value.split()[0].replace(",", "")) > 0
+
+
+@pytest.mark.slow
+def test_checkpoint_4_closes_the_loop(tmp_path, empty_lab):
+    """From a half-done project and an empty lab book, it restores the order book and notebook
+    07, sends a season through the restored kitchen, harvests it, and promotes the challenger
+    trained on it once the jury's rule passes: the champion is a model of the order book."""
+    copy = copy_of_project(tmp_path)
+    book = copy / f"src/{PACKAGE}/order_book/book.py"
+    book.write_text(book.read_text(encoding="utf-8") + BROKEN, encoding="utf-8")
+    result = run_checkpoint(copy, empty_lab, 4)
+    assert result.returncode == 0, result.stdout + result.stderr
+    [backup] = backups_in(copy)
+    kept = backup / f"src/{PACKAGE}/order_book/book.py"
+    assert kept.read_text(encoding="utf-8").endswith(BROKEN)
+    champion = find_champion(empty_lab)
+    told = say("checkpoint_loop_promoted", "en", orders=checkpoint.LOOP_ORDERS, version="2")
+    assert champion.version == "2" and told in result.stdout, result.stdout
+    run = mlflow.MlflowClient(empty_lab.mlflow_tracking_uri).get_run(champion.run_id)
+    assert run.data.tags[TRAINED_ON] == ORDER_BOOK
+    orders = read_orders(empty_lab)
+    assert len(orders) >= checkpoint.LOOP_ORDERS and orders["model_version"].eq("1").any()

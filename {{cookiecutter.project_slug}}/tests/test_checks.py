@@ -4,7 +4,8 @@ Each one meets: nothing done yet, a typical wrong answer, an answer outside the 
 for, the learner's likely typo, and a right answer. Each says so in the workshop's language,
 with a hint, and never prints the expected answer. The self-checks read real state: runs
 trained and logged here, a real kitchen and shop window, pretend kitchens only to play the
-broken ones. The banquet (06) has no exercise, so no typo of the learner's to meet.
+broken ones. The banquet (06) has no exercise, so no typo of the learner's to meet. The
+tasting panel (07) plays its whole loop in a lab book of its own: the session's champion stays.
 """
 
 import contextlib
@@ -20,9 +21,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from {{ cookiecutter.package_name }}.data import make_dataset, split
+from {{ cookiecutter.package_name }}.kitchen.app import create_app
 from {{ cookiecutter.package_name }}.lab.registry import find_champion, model_uri
-from {{ cookiecutter.package_name }}.lab.train import Recipe, build_pipeline, evaluate, open_lab_book
-from {{ cookiecutter.package_name }}.menu import FEATURES, example_order, ingredients
+from {{ cookiecutter.package_name }}.lab.train import Recipe, build_pipeline, evaluate, open_lab_book, train
+from {{ cookiecutter.package_name }}.menu import FEATURES, TARGET, example_order, ingredients
+from {{ cookiecutter.package_name }}.processes import ServerThread
 from {{ cookiecutter.package_name }}.settings import get_settings
 from {{ cookiecutter.package_name }}.workshop import checks
 from {{ cookiecutter.package_name }}.workshop.exercises import (
@@ -32,6 +35,8 @@ from {{ cookiecutter.package_name }}.workshop.exercises import (
     checked_batch,
     checked_champion_uri,
     checked_dish,
+    checked_drifted,
+    checked_improvement,
     checked_item,
     checked_learning_rate,
     checked_learning_rates,
@@ -40,8 +45,18 @@ from {{ cookiecutter.package_name }}.workshop.exercises import (
     checked_page,
 )
 from {{ cookiecutter.package_name }}.workshop.restaurant import load_pipeline, open_shop
+from {{ cookiecutter.package_name }}.workshop.seasons import harvest, read_orders, simulate_season
+from {{ cookiecutter.package_name }}.workshop.tasting import (
+    KeepOrdering,
+    Landing,
+    drift_table,
+    harvested,
+    promote,
+    train_challenger,
+    wait_until_served,
+)
 
-from .conftest import SHOP_APP, SHOP_TIMEOUT, free_port, settings_in, two_versions
+from .conftest import QUICK_RECIPE, SHOP_APP, SHOP_TIMEOUT, free_port, settings_in, two_versions
 
 HINT = {"en": "Hint:", "fr": "Indice :"}
 NOT_DONE = {"en": "not done yet", "fr": "pas encore fait"}
@@ -629,3 +644,129 @@ def test_banquet_served_right_passes(cooked, fresh_settings):
         checks.check_banquet, dishes, "prediction", pipeline, rows=200, tasted=50
     )
     assert_result(in_both_languages(fresh_settings, check), "passed", "50 dishes cooked again")
+
+
+# --- 07: the tasting panel ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def drift():
+    """Season 2's orders against the lab's table, as notebook 07 compares them."""
+    lab, season = make_dataset(rows=600), make_dataset(rows=600, seed=7, season=2)
+    return drift_table(lab[FEATURES], season[FEATURES])
+
+
+def test_most_drifted_that_is_not_the_top_row_is_refused(drift, language):
+    """It tells the second row, a number, the outcome and a misspelt name apart, with a hint,
+    and names the top row only when the learner misspelt that very name."""
+    top, second = drift.index[0], drift.index[1]
+    words = {
+        second: ("another ingredient moved more", "un autre ingrédient a bougé davantage"),
+        float(drift["psi"].max()): ("not the name of an ingredient", "pas le nom d'un ingrédient"),
+        TARGET: ("no ingredient of the menu", "pas un ingrédient de la carte"),
+    }
+    for answer, (english, french) in words.items():
+        message = refusal(checked_drifted, answer, drift, 1)
+        assert_hint(message, language, english if language == "en" else french, answer=repr(top))
+    typo = refusal(checked_drifted, f" {top.upper()}", drift, 1)  # the learner's likely typo
+    assert_hint(typo, language, "Did you mean" if language == "en" else "Vouliez-vous dire")
+    assert "most_drifted = ..." in refusal(checked_drifted, ..., drift, 1)
+    assert checked_drifted(top, drift, 1) == top
+
+
+@pytest.mark.parametrize(
+    ("answer", "english", "french"),
+    [
+        (5, "a share, not a percentage", "une part, pas un pourcentage"),  # typical: 5 for 5 %
+        ("5 %", "not a number", "pas un nombre"),
+        ((0, 5), "decimals", "décimales"),  # the typo: 0,05 with the decimal comma
+        (0.9, "outside the range", "hors de la plage"),  # out of range
+        (True, "number", "nombre"),
+    ],
+    ids=["percent", "percent-text", "decimal-comma", "out-of-range", "not-a-number"],
+)
+def test_improvement_that_cannot_be_a_share_is_refused(answer, english, french, language):
+    """It stops the jury's cell before any verdict, with what is wrong and a hint."""
+    message = refusal(checked_improvement, answer, 2)
+    assert ("Exercise 2" if language == "en" else "Exercice 2") in message
+    assert_hint(message, language, english if language == "en" else french)
+
+
+def test_improvement_given_as_a_share_is_taken():
+    """Any share in the range is a rule the jury can apply; ... is not done yet."""
+    assert checked_improvement(0.05, 2) == 0.05 and checked_improvement(0.001, 2) == 0.001
+    assert "improvement = ..." in refusal(checked_improvement, ..., 2)
+
+
+def said_both_ways(check, *arguments) -> dict[str, CheckResult]:
+    """in_both_languages, for a fixture that lives longer than one test."""
+    with pytest.MonkeyPatch.context() as patch:
+        said = {}
+        for language in ("en", "fr"):
+            patch.setenv("LANGUAGE", language)
+            get_settings.cache_clear()
+            said[language] = check(*arguments)
+    get_settings.cache_clear()
+    return said
+
+
+@pytest.fixture(scope="module")
+def tasting_panel(tmp_path_factory):
+    """Notebook 07 played step by step in a lab book and order book of its own, with what the
+    self-check says after each step, in both languages."""
+    settings = settings_in(tmp_path_factory.mktemp("loop"))
+    train(settings, QUICK_RECIPE)
+    said = {}
+    with ServerThread(create_app(settings)) as kitchen:
+        check = functools.partial(checks.check_tasting_panel, settings, kitchen)
+        said["empty book"] = said_both_ways(check, None)
+        simulate_season(settings, season=2, orders=200, kitchen_url=kitchen)
+        said["no harvest"] = said_both_ways(check, None)
+        harvest(settings, season=2)
+        said["lab's champion"] = said_both_ways(check, None)
+        new, _ = train_challenger(settings, harvested(read_orders(settings)), QUICK_RECIPE)
+        promote(settings, new)
+        said["nobody watched"] = said_both_ways(check, None)
+        said["failed orders"] = said_both_ways(check, Landing(10, 2, ["1", new]))
+        said["new chef unseen"] = said_both_ways(check, Landing(10, 0, ["1"]))
+        with pretend_kitchen("1", accepts_everything=False) as stale:  # it never looked again
+            stale_check = functools.partial(checks.check_tasting_panel, settings, stale)
+            said["stale kitchen"] = said_both_ways(stale_check, Landing(10, 0, ["1", new]))
+        with KeepOrdering(kitchen) as landing:
+            assert httpx.post(f"{kitchen}/model/reload", timeout=60).status_code == 200
+            assert wait_until_served(kitchen, new)
+        said["closed loop"] = said_both_ways(check, landing)
+    return said
+
+
+@pytest.mark.parametrize(
+    ("step", "english"),
+    [
+        ("empty book", "holds no order"),
+        ("no harvest", "true outcome"),
+        ("lab's champion", "still a model the lab trained"),
+        ("nobody watched", "nobody watched the new champion land"),
+    ],
+)
+def test_tasting_panel_half_done_is_not_done(tasting_panel, step, english):
+    """Before each step of the loop is done, it says which one, and which cell does it."""
+    assert_result(tasting_panel[step], "not_done", english)
+
+
+@pytest.mark.parametrize(
+    ("step", "english"),
+    [
+        ("failed orders", "2 of the 10 orders sent while the champion changed failed"),
+        ("new chef unseen", "never got a dish cooked by the new champion"),
+        ("stale kitchen", "cooks with version 1, not with the champion"),
+    ],
+)
+def test_tasting_panel_swap_that_lost_orders_or_never_landed_is_wrong(tasting_panel, step, english):
+    """It sees orders lost during the swap (a kitchen closed and reopened), a customer who
+    never met the new chef, and a kitchen still cooking with the old one."""
+    assert_result(tasting_panel[step], "wrong", english)
+
+
+def test_tasting_panel_closed_loop_passes(tasting_panel):
+    """It passes the promoted challenger, served by the kitchen, with no order lost."""
+    assert_result(tasting_panel["closed loop"], "passed", "the loop is closed")

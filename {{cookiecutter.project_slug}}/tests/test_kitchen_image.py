@@ -10,6 +10,7 @@ import contextlib
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -124,7 +125,8 @@ def test_the_kitchen_image_holds_no_shop_window_nor_mlflow_server(kitchen_python
 
 
 def test_the_kitchen_image_serves_the_champion(kitchen_python, lab_server, settings, tmp_path):
-    """It serves the champion, fetched from the lab over HTTP, with only its own packages."""
+    """It serves the champion, fetched from the lab over HTTP, with only its own packages, and
+    writes the order in its order book."""
     champion = MlflowClient(settings.mlflow_tracking_uri).get_model_version_by_alias(
         settings.model_name, settings.champion_alias
     )
@@ -158,3 +160,9 @@ def test_the_kitchen_image_serves_the_champion(kitchen_python, lab_server, setti
         assert dish.json()["model_version"] == str(champion.version)
     finally:
         stop(kitchen)
+    # Its order book is Python's own sqlite3: the lab is a server, so the book is orders.db in
+    # the folder the kitchen runs from, and it holds the order (written at the latest when the
+    # kitchen closed).
+    with contextlib.closing(sqlite3.connect(tmp_path / "orders.db")) as book:
+        written = book.execute("SELECT model_version, prediction FROM orders").fetchall()
+    assert written == [(str(champion.version), dish.json()["prediction"])]

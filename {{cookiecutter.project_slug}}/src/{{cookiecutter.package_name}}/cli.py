@@ -1,6 +1,7 @@
 {%- set fr = cookiecutter.language == "fr" -%}
 """The command line: `{{ cookiecutter.package_name }} train | lab | kitchen | shop | up`, and for the
-workshop `doctor`, `checkpoint N`, `class-server`, `board`, `make-data` and `score-batch`.
+workshop `doctor`, `checkpoint N`, `class-server`, `board`, `make-data`, `score-batch`,
+`season N` and `harvest`.
 
 Plain argparse, so it works the same on every system (no make needed). It only reads what a
 person typed and hands it on: the servers are started and stopped by `processes`, the rest by
@@ -8,6 +9,7 @@ the modules each command names. Every server binds 127.0.0.1 unless told otherwi
 """
 
 import argparse
+import functools
 {%- if fr %}
 import re
 {%- endif %}
@@ -45,9 +47,10 @@ HELP = {
     "shop_port": "port de la vitrine" + DEFAULT,
     "up_wait": "combien de secondes attendre que les trois soient prêtes" + DEFAULT,
     "doctor": "vérifier que cette machine est prête ; dire quoi corriger",
-    "checkpoint": "amener le projet à la fin de la partie N (1 laboratoire, 2 cuisine, 3 vitrine)",
-    "part": "1 = laboratoire (un champion), 2 = cuisine, 3 = vitrine ; vos fichiers sont "
-    "sauvegardés",
+    "checkpoint": "amener le projet à la fin de la partie N (1 laboratoire, 2 cuisine, 3 vitrine, "
+    "4 la boucle)",
+    "part": "1 = laboratoire (un champion), 2 = cuisine, 3 = vitrine, 4 = la boucle (notebook "
+    "07) ; vos fichiers sont sauvegardés",
     "class_server": "(enseignant) ouvrir un cahier de laboratoire commun à la classe : "
     "PostgreSQL, un compte par élève",
     "roster": "fichier CSV avec une ligne d'en-tête `username,password`",
@@ -104,8 +107,9 @@ HELP = {
     "shop_port": "the shop window's port" + DEFAULT,
     "up_wait": "seconds to wait for all three to be ready" + DEFAULT,
     "doctor": "check this machine is ready; say what to fix",
-    "checkpoint": "bring the project to the end of part N (1 lab, 2 kitchen, 3 shop)",
-    "part": "1 = lab (a champion), 2 = kitchen, 3 = shop window; your changes are backed up",
+    "checkpoint": "bring the project to the end of part N (1 lab, 2 kitchen, 3 shop, 4 loop)",
+    "part": "1 = lab (a champion), 2 = kitchen, 3 = shop window, 4 = the loop (notebook 07); "
+    "your changes are backed up",
     "class_server": "(teacher) open a shared lab book for the class: PostgreSQL, one account each",
     "roster": "CSV file with a header `username,password`",
     "class_host": "address to bind" + DEFAULT + "; 0.0.0.0 opens it to the classroom's network",
@@ -172,10 +176,25 @@ port = number_type(int, 1, 65535)
 
 
 def checkpoint_part(text: str) -> int:
-    """N for `checkpoint N`: 1, 2 or 3, refused in the workshop's language otherwise."""
-    if text.strip() not in ("1", "2", "3"):
+    """N for `checkpoint N`: 1 to 4, refused in the workshop's language otherwise."""
+    if text.strip() not in ("1", "2", "3", "4"):
         raise argparse.ArgumentTypeError(say("checkpoint_bad_part", given=text))
     return int(text)
+
+
+def season_number(text: str) -> int:
+    """N for `season N` and `harvest --season N`: a season of data.py, else refused in words."""
+    from {{ cookiecutter.package_name }}.data import SEASONS  # here: only these commands need the data
+
+    if text.strip() not in {str(season) for season in SEASONS}:
+        raise argparse.ArgumentTypeError(say("season_unknown", given=text, seasons=SEASONS))
+    return int(text)
+
+
+def kitchen_address(text: str) -> str:
+    if not text.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(say("season_bad_kitchen_url", url=text))
+    return text
 
 
 # --- Servers, kept open until Ctrl-C ---------------------------------------------------------
@@ -356,6 +375,34 @@ def score_batch(args) -> None:
             version=banquet.version,
         )
     )
+
+
+def season(args) -> None:
+    from {{ cookiecutter.package_name }}.workshop.seasons import BOOK_WAIT_SECONDS, SeasonProblem, simulate_season
+
+    try:
+        settings = get_settings()
+        done = simulate_season(settings, args.season, args.orders, args.seed, args.kitchen_url)
+    except SeasonProblem as problem:
+        sys.exit(str(problem))
+    cooked = functools.partial(
+        say, season=done.season, orders=done.orders, version=done.version, book=done.book
+    )
+    if done.in_book is None:
+        sys.exit(cooked("season_not_in_book", seconds=BOOK_WAIT_SECONDS))
+    print(cooked("season_done", in_book=done.in_book))
+
+
+def harvest(args) -> None:
+    from {{ cookiecutter.package_name }}.workshop.seasons import SeasonProblem
+    from {{ cookiecutter.package_name }}.workshop.seasons import harvest as harvest_season
+
+    try:
+        done = harvest_season(get_settings(), args.season, args.seed)
+    except SeasonProblem as problem:
+        sys.exit(str(problem))
+    reaped = functools.partial(say, harvested=done.harvested, in_book=done.in_book)
+    print(reaped("harvest_done", season=done.season, book=done.book))
 
 
 # --- The parser ------------------------------------------------------------------------------
@@ -558,6 +605,63 @@ def add_catering(commands) -> None:
     scoring.set_defaults(run=score_batch)
 
 
+{% if fr -%}
+LOOP_HELP = {
+    "season": "envoyer une saison de commandes à la cuisine, qui les écrit dans son carnet",
+    "season_n": "1 = la saison où le laboratoire a appris, 2 = une saison où le monde a changé "
+    "(data.py)",
+    "orders": "combien de commandes, au plus 100 000 (par défaut : %(default)s)",
+    "seed": "graine du tirage : même graine, mêmes commandes et mêmes résultats (par défaut : "
+    "%(default)s)",
+    "kitchen_url": "adresse de la cuisine (par défaut : %(default)s, réglage KITCHEN_URL)",
+    "harvest": "écrire le vrai résultat des commandes du carnet qui n'en ont pas encore",
+    "harvest_season": "la saison dont la formule donne les résultats (data.py)",
+}
+{%- else -%}
+LOOP_HELP = {
+    "season": "send a season of orders to the kitchen, which writes them in its order book",
+    "season_n": "1 = the season the lab learnt from, 2 = a season when the world has moved on "
+    "(data.py)",
+    "orders": "how many orders, at most 100,000 (default: %(default)s)",
+    "seed": "seed of the draws: the same seed, the same orders and outcomes (default: %(default)s)",
+    "kitchen_url": "the kitchen's address (default: %(default)s, setting KITCHEN_URL)",
+    "harvest": "write the true outcome of the order book's orders that have none yet",
+    "harvest_season": "the season whose formula gives the outcomes (data.py)",
+}
+{%- endif %}
+SEASON_SEED = 2026  # as workshop/seasons.py's: the same customers for everyone
+
+
+def add_loop(commands, settings) -> None:
+    """Part 4, the loop: a season of orders through the kitchen, then its harvest."""
+    seed = {"type": number_type(int, 0), "default": SEASON_SEED, "metavar": "N"}
+    simulation = commands.add_parser("season", help=LOOP_HELP["season"])
+    simulation.add_argument("season", type=season_number, metavar="N", help=LOOP_HELP["season_n"])
+    simulation.add_argument(
+        "--orders", type=number_type(int, 1), default=500, metavar="N", help=LOOP_HELP["orders"]
+    )
+    simulation.add_argument("--seed", **seed, help=LOOP_HELP["seed"])
+    simulation.add_argument(
+        "--kitchen-url",
+        type=kitchen_address,
+        default=settings.kitchen_url,
+        metavar="URL",
+        help=LOOP_HELP["kitchen_url"],
+    )
+    simulation.set_defaults(run=season)
+
+    harvesting = commands.add_parser("harvest", help=LOOP_HELP["harvest"])
+    harvesting.add_argument(
+        "--season",
+        type=season_number,
+        required=True,
+        metavar="N",
+        help=LOOP_HELP["harvest_season"],
+    )
+    harvesting.add_argument("--seed", **seed, help=LOOP_HELP["seed"])
+    harvesting.set_defaults(run=harvest)
+
+
 def parser() -> argparse.ArgumentParser:
     settings = get_settings()
     main_parser = Parser(prog="{{ cookiecutter.package_name }}", description=DESCRIPTION)
@@ -566,6 +670,7 @@ def parser() -> argparse.ArgumentParser:
     add_servers(commands, settings)
     add_workshop(commands, settings)
     add_catering(commands)
+    add_loop(commands, settings)
     return main_parser
 
 

@@ -62,9 +62,14 @@ def expected_yield(table: pd.DataFrame, season: int = 1) -> np.ndarray:
     return soil * seed.to_numpy() * water_response * temperature_response + fertiliser_bonus
 
 
-def add_target(table: pd.DataFrame, rng: np.random.Generator, season: int = 1) -> pd.DataFrame:
+def true_outcome(table: pd.DataFrame, rng: np.random.Generator, season: int = 1) -> np.ndarray:
+    """The yield the season really gives each field (t/ha): its formula, plus noise."""
     noise = rng.normal(0, NOISE_T_HA, len(table))
-    table[TARGET] = np.round(np.clip(expected_yield(table, season) + noise, 0, None), 3)
+    return np.round(np.clip(np.asarray(expected_yield(table, season)) + noise, 0, None), 3)
+
+
+def add_target(table: pd.DataFrame, rng: np.random.Generator, season: int = 1) -> pd.DataFrame:
+    table[TARGET] = true_outcome(table, rng, season)
     return table
 {% else %}
 # The formula, in thousands of euros (k€):
@@ -104,12 +109,17 @@ def expected_price(table: pd.DataFrame, season: int = 1) -> pd.Series:
     return table["area_m2"] * per_m2 * age_factor + PRICE_PER_ROOM * table["rooms"] + garden
 
 
+def true_outcome(table: pd.DataFrame, rng: np.random.Generator, season: int = 1) -> np.ndarray:
+    """The price each house really sells for in the season (k€): its formula, times noise."""
+    noise = rng.lognormal(0, NOISE_SIGMA, len(table))
+    return np.round(np.asarray(expected_price(table, season)) * noise, 1)
+
+
 def add_target(table: pd.DataFrame, rng: np.random.Generator, season: int = 1) -> pd.DataFrame:
     # Rooms follow the area, so the table holds no 400 m² studio.
     rooms = np.round(table["area_m2"] / 25 + rng.normal(0, 1, len(table)))
     table["rooms"] = np.clip(rooms, 1, 12).astype(int)
-    noise = rng.lognormal(0, NOISE_SIGMA, len(table))
-    table[TARGET] = np.round(expected_price(table, season).to_numpy() * noise, 1)
+    table[TARGET] = true_outcome(table, rng, season)
     return table
 {% endif %}
 

@@ -730,6 +730,7 @@ MESSAGES = {
     "doctor_part_lab": {"en": "lab", "fr": "laboratoire"},
     "doctor_part_kitchen": {"en": "kitchen", "fr": "cuisine"},
     "doctor_part_shop": {"en": "shop window", "fr": "vitrine"},
+    "doctor_part_loop": {"en": "the loop", "fr": "la boucle"},
     "doctor_port_free": {
         "en": "Port {port} is free for the {part}.",
         "fr": "Le port {port} est libre pour la partie « {part} ».",
@@ -859,10 +860,10 @@ MESSAGES = {
     },
     # --- checkpoint ---
     "checkpoint_bad_part": {
-        "en": "{given!r} is not a part of the workshop: choose 1 (lab), 2 (kitchen) or 3 (shop "
-        "window).",
+        "en": "{given!r} is not a part of the workshop: choose 1 (lab), 2 (kitchen), 3 (shop "
+        "window) or 4 (the loop).",
         "fr": "{given!r} n'est pas une partie de l'atelier : choisissez 1 (laboratoire), 2 "
-        "(cuisine) ou 3 (vitrine).",
+        "(cuisine), 3 (vitrine) ou 4 (la boucle).",
     },
     "checkpoint_title": {
         "en": "Checkpoint {part}: bringing the project to the end of part {part} ({name}).",
@@ -949,6 +950,29 @@ MESSAGES = {
         "en": "The shop window still does not work after the checkpoint: {reason} Call the "
         "teacher.",
         "fr": "La vitrine ne fonctionne toujours pas après le point d'étape : {reason} "
+        "Appelez l'enseignant.",
+    },
+    "checkpoint_loop_promoted": {
+        "en": "The loop: {orders:,} {orders:order|orders} of season 2 went through the kitchen "
+        "into its order book and were harvested; the challenger trained on them (version "
+        "{version}) passed the jury's rule and is the champion the kitchen cooks with.",
+        "fr": "La boucle : {orders:,} {orders:commande|commandes} de la saison 2 {orders:est "
+        "passée|sont passées} par la cuisine et son carnet, puis {orders:a été récoltée|ont été "
+        "récoltées} ; le challenger entraîné dessus (version {version}) a passé la règle du jury "
+        "et il est le champion avec lequel la cuisine cuisine.",
+    },
+    "checkpoint_loop_kept": {
+        "en": "The loop: {orders:,} {orders:order|orders} of season 2 went through the kitchen "
+        "into its order book and were harvested; the challenger trained on them (version "
+        "{version}) did not pass the jury's rule, so the champion stays (version {champion}).",
+        "fr": "La boucle : {orders:,} {orders:commande|commandes} de la saison 2 {orders:est "
+        "passée|sont passées} par la cuisine et son carnet, puis {orders:a été récoltée|ont été "
+        "récoltées} ; le challenger entraîné dessus (version {version}) n'a pas passé la règle "
+        "du jury, le champion reste donc (version {champion}).",
+    },
+    "checkpoint_loop_failed": {
+        "en": "The loop still does not close after the checkpoint: {reason} Call the teacher.",
+        "fr": "La boucle ne se referme toujours pas après le point d'étape : {reason} "
         "Appelez l'enseignant.",
     },
     "checkpoint_restart_note": {
@@ -1291,6 +1315,251 @@ MESSAGES = {
         "en": "Spark's workers must run this very Python and its packages (PYSPARK_PYTHON).",
         "fr": "les workers de Spark doivent utiliser ce même Python et ses paquets "
         "(PYSPARK_PYTHON).",
+    },
+    # --- the loop (part 4): the order book, the seasons, the harvest ---
+    "order_book_at": {
+        "en": "Every order cooked is written in {book}.",
+        "fr": "Chaque commande cuisinée est écrite dans {book}.",
+    },
+    "order_book_off": {
+        "en": "The kitchen cooks without its order book: {problem}",
+        "fr": "La cuisine cuisine sans son carnet de commandes : {problem}",
+    },
+    "order_book_bad_uri": {
+        "en": "ORDER_BOOK_URI {uri} is neither a SQLite file (sqlite:///path/orders.db) nor a "
+        "PostgreSQL database (postgresql://user:password@host/database): fix it in .env.",
+        "fr": "ORDER_BOOK_URI {uri} n'est ni un fichier SQLite (sqlite:///chemin/orders.db) ni "
+        "une base PostgreSQL (postgresql://compte:mot-de-passe@hôte/base) : corrigez-le dans .env.",
+    },
+    "order_book_no_folder": {
+        "en": "the folder {folder} does not exist (or is not a folder), so the order book cannot "
+        "be written there: create it, or point ORDER_BOOK_URI elsewhere.",
+        "fr": "le dossier {folder} n'existe pas (ou n'est pas un dossier) : le carnet de "
+        "commandes ne peut pas y être écrit. Créez-le, ou pointez ORDER_BOOK_URI ailleurs.",
+    },
+    "order_book_no_driver": {
+        "en": "a PostgreSQL order book needs the driver psycopg, which is not installed: "
+        'uv pip install -e ".[class]"',
+        "fr": "un carnet de commandes sur PostgreSQL demande le pilote psycopg, qui n'est pas "
+        'installé : uv pip install -e ".[class]"',
+    },
+    "order_book_broken": {
+        "en": "Orders are still cooked, but {book} cannot be written to ({problem}); its notes "
+        "are lost until it answers again (it is tried every few seconds).",
+        "fr": "Les commandes sont toujours cuisinées, mais {book} refuse l'écriture ({problem}) ; "
+        "ses notes sont perdues jusqu'à ce qu'il réponde à nouveau (essayé toutes les quelques "
+        "secondes).",
+    },
+    "order_book_back": {
+        "en": "Orders are written down again: {book} answers.",
+        "fr": "Les commandes sont de nouveau écrites : {book} répond.",
+    },
+    "order_book_unreadable": {
+        "en": "Cannot read {book} ({problem}). Is the kitchen's ORDER_BOOK_URI the same as "
+        "here, and can this machine reach it?",
+        "fr": "Impossible de lire {book} ({problem}). L'ORDER_BOOK_URI de la cuisine est-il le "
+        "même qu'ici, et cette machine peut-elle l'atteindre ?",
+    },
+    "season_unknown": {
+        "en": "{given!r} is not a season of the world: choose one of {seasons} (data.py describes "
+        "each).",
+        "fr": "{given!r} n'est pas une saison du monde : choisissez parmi {seasons} (data.py "
+        "décrit chacune).",
+    },
+    "season_orders_range": {
+        "en": "{given!r}: a season has between 1 and {most:,} {most:order|orders}.",
+        "fr": "{given!r} : une saison compte entre 1 et {most:,} {most:commande|commandes}.",
+    },
+    "season_seed_range": {
+        "en": "{given!r} is not a seed: give a whole number, 0 or more.",
+        "fr": "{given!r} n'est pas une graine : donnez un nombre entier, 0 ou plus.",
+    },
+    "season_bad_kitchen_url": {
+        "en": "{url} is not the address of a kitchen: it starts with http:// or https:// "
+        "(for example http://127.0.0.1:8000).",
+        "fr": "{url} n'est pas l'adresse d'une cuisine : elle commence par http:// ou https:// "
+        "(par exemple http://127.0.0.1:8000).",
+    },
+    "season_done": {
+        "en": "Season {season}: {orders:,} {orders:order|orders} cooked by model version "
+        "{version}. The order book holds {in_book:,} {in_book:order|orders} of this model "
+        "({book}).",
+        "fr": "Saison {season} : {orders:,} {orders:commande cuisinée|commandes cuisinées} par la "
+        "version {version} du modèle. Le carnet de commandes en compte {in_book:,} pour ce modèle "
+        "({book}).",
+    },
+    "season_not_in_book": {
+        "en": "Season {season}: {orders:,} {orders:order|orders} cooked by model version "
+        "{version}, but {orders:it|they} did not reach {book} within {seconds:g} s. Is that "
+        "kitchen's ORDER_BOOK on, and its ORDER_BOOK_URI the same as here?",
+        "fr": "Saison {season} : {orders:,} {orders:commande cuisinée|commandes cuisinées} par la "
+        "version {version} du modèle, mais {orders:elle n'a|elles n'ont} pas atteint {book} en "
+        "{seconds:g} s. L'ORDER_BOOK de cette cuisine est-il activé, et son ORDER_BOOK_URI le "
+        "même qu'ici ?",
+    },
+    "harvest_empty_book": {
+        "en": "No order of the model {model} is in {book} yet, so there is nothing to harvest: "
+        f"open the kitchen (`{COMMAND} kitchen`), then send it a season (`{COMMAND} season 2`).",
+        "fr": "Aucune commande du modèle {model} n'est encore dans {book} : rien à récolter. "
+        f"Ouvrez la cuisine (`{COMMAND} kitchen`), puis envoyez-lui une saison "
+        f"(`{COMMAND} season 2`).",
+    },
+    "harvest_done": {
+        "en": "Harvest of season {season}: {harvested:,} {harvested:order|orders} got "
+        "{harvested:its|their} true outcome; in the book, {in_book:,} {in_book:order has its|"
+        "orders have theirs} now ({book}).",
+        "fr": "Récolte de la saison {season} : {harvested:,} {harvested:commande a reçu son|"
+        "commandes ont reçu leur} vrai résultat ; dans le carnet, {in_book:,} {in_book:commande "
+        "a désormais le sien|commandes ont désormais le leur} ({book}).",
+    },
+    "order_book_named": {
+        "en": "the order book at {address}",
+        "fr": "le carnet de commandes à {address}",
+    },
+    # --- the loop (part 4): notebook 07, the tasting panel ---
+    "drifted_not_text": {
+        "en": "`{name}` is {shown}, not the name of an ingredient.",
+        "fr": "`{name}` vaut {shown}, pas le nom d'un ingrédient.",
+    },
+    "drifted_not_text_hint": {
+        "en": "write the ingredient's name as text, between quotes, as the table writes it.",
+        "fr": "écrivez le nom de l'ingrédient comme un texte, entre guillemets, tel que le "
+        "tableau l'écrit.",
+    },
+    "drifted_typo": {
+        "en": "`{name}` is {shown}: no ingredient has that name. Did you mean {close!r}?",
+        "fr": "`{name}` vaut {shown} : aucun ingrédient ne porte ce nom. Vouliez-vous dire "
+        "{close!r} ?",
+    },
+    "drifted_typo_hint": {
+        "en": "copy the name exactly as the table's first column writes it.",
+        "fr": "recopiez le nom exactement comme l'écrit la première colonne du tableau.",
+    },
+    "drifted_not_on_menu": {
+        "en": "`{name}` is {shown}, which is no ingredient of the menu (the outcome is not an "
+        "ingredient either).",
+        "fr": "`{name}` vaut {shown}, qui n'est pas un ingrédient de la carte (le résultat n'en "
+        "est pas un non plus).",
+    },
+    "drifted_not_on_menu_hint": {
+        "en": "choose one of the rows of the drift table: each is an ingredient.",
+        "fr": "choisissez l'une des lignes du tableau de dérive : chacune est un ingrédient.",
+    },
+    "drifted_not_most": {
+        "en": "{shown} did move, but another ingredient moved more.",
+        "fr": "{shown} a bien bougé, mais un autre ingrédient a bougé davantage.",
+    },
+    "drifted_not_most_hint": {
+        "en": "compare the `psi` column: the larger the index, the more the ingredient moved.",
+        "fr": "comparez la colonne `psi` : plus l'indice est grand, plus l'ingrédient a bougé.",
+    },
+    "improvement_percent": {
+        "en": "`{name}` is the text {shown}, not a number.",
+        "fr": "`{name}` est le texte {shown}, pas un nombre.",
+    },
+    "improvement_percent_hint": {
+        "en": "write the share as a number, without quotes or per cent sign: 5 % is 0.05.",
+        "fr": "écrivez la part comme un nombre, sans guillemets ni signe pour cent : 5 % "
+        "s'écrit 0.05.",
+    },
+    "improvement_as_percent": {
+        "en": "`{name}` is {shown}: the challenger's error would have to fall by more than all "
+        "of the champion's error, and no challenger could ever win.",
+        "fr": "`{name}` vaut {shown} : l'erreur du challenger devrait baisser de plus que toute "
+        "l'erreur du champion, et aucun challenger ne gagnerait jamais.",
+    },
+    "improvement_as_percent_hint": {
+        "en": "write a share, not a percentage: {shown} % is {share}.",
+        "fr": "écrivez une part, pas un pourcentage : {shown} % s'écrit {share}.",
+    },
+    "improvement_out_of_range": {
+        "en": "`{name}` is {shown}, outside the range the exercise asks for ({low} to {high}).",
+        "fr": "`{name}` vaut {shown}, hors de la plage que demande l'exercice ({low} à {high}).",
+    },
+    "improvement_out_of_range_hint": {
+        "en": "below it the jury would crown a challenger that is no better (or worse); above, "
+        "it would turn down almost any.",
+        "fr": "en dessous, le jury couronnerait un challenger qui n'est pas meilleur (ou pire) ; "
+        "au-dessus, il refuserait presque tous les autres.",
+    },
+    "tasting_no_orders": {
+        "en": "the order book holds no order of this model yet.",
+        "fr": "le carnet de commandes ne contient encore aucune commande de ce modèle.",
+    },
+    "tasting_no_orders_hint": {
+        "en": "run the cell of section 1 that calls `simulate_season`, with the kitchen open.",
+        "fr": "lancez la cellule de la partie 1 qui appelle `simulate_season`, cuisine ouverte.",
+    },
+    "tasting_no_harvest": {
+        "en": "no order of the book has its true outcome yet.",
+        "fr": "aucune commande du carnet n'a encore son vrai résultat.",
+    },
+    "tasting_no_harvest_hint": {
+        "en": "run the cell of section 3 that calls `harvest`.",
+        "fr": "lancez la cellule de la partie 3 qui appelle `harvest`.",
+    },
+    "tasting_not_promoted": {
+        "en": "the champion is still a model the lab trained, not a challenger trained on the "
+        "order book.",
+        "fr": "le champion est encore un modèle entraîné par le laboratoire, pas un challenger "
+        "entraîné sur le carnet de commandes.",
+    },
+    "tasting_not_promoted_hint": {
+        "en": "run the cells of the jury and of the promotion; if the jury turned the challenger "
+        "down, ask for a smaller improvement.",
+        "fr": "lancez les cellules du jury et de la promotion ; si le jury a refusé le "
+        "challenger, demandez une amélioration plus petite.",
+    },
+    "tasting_no_landing": {
+        "en": "nobody watched the new champion land yet.",
+        "fr": "personne n'a encore regardé le nouveau champion arriver.",
+    },
+    "tasting_no_landing_hint": {
+        "en": "run the cell with `KeepOrdering`, where a customer keeps ordering while the alias "
+        "moves.",
+        "fr": "lancez la cellule avec `KeepOrdering`, où un client commande sans arrêt pendant "
+        "que l'alias bouge.",
+    },
+    "tasting_failed_orders": {
+        "en": "{failed:,} of the {sent:,} {sent:order|orders} sent while the champion changed "
+        "failed.",
+        "fr": "{failed:,} {failed:commande a échoué|commandes ont échoué} sur {sent:,} "
+        "{sent:envoyée|envoyées} pendant le changement de champion.",
+    },
+    "tasting_failed_orders_hint": {
+        "en": "the kitchen must swap models between two orders: ask it to look again "
+        "(`POST /model/reload`) instead of closing and opening it.",
+        "fr": "la cuisine doit changer de modèle entre deux commandes : demandez-lui de "
+        "regarder à nouveau (`POST /model/reload`) au lieu de la fermer et de la rouvrir.",
+    },
+    "tasting_new_chef_unseen": {
+        "en": "the customer never got a dish cooked by the new champion (version {version}).",
+        "fr": "le client n'a jamais reçu de plat préparé par le nouveau champion (version "
+        "{version}).",
+    },
+    "tasting_new_chef_unseen_hint": {
+        "en": "after moving the alias, wait until the kitchen serves it (`wait_until_served`), "
+        "still inside the `with` block.",
+        "fr": "après avoir déplacé l'alias, attendez que la cuisine le serve "
+        "(`wait_until_served`), toujours dans le bloc `with`.",
+    },
+    "tasting_kitchen_other": {
+        "en": "the kitchen cooks with version {served}, not with the champion (version {version}).",
+        "fr": "la cuisine cuisine avec la version {served}, pas avec le champion (version "
+        "{version}).",
+    },
+    "tasting_kitchen_other_hint": {
+        "en": "ask it to look now (`POST /model/reload`), or wait {seconds} s for its own look.",
+        "fr": "demandez-lui de regarder tout de suite (`POST /model/reload`), ou attendez "
+        "{seconds} s qu'elle regarde d'elle-même.",
+    },
+    "tasting_ok": {
+        "en": "the loop is closed: version {version}, trained on {rows:,} harvested "
+        "{rows:order|orders}, cooks now, and of the {sent:,} {sent:order|orders} sent during the "
+        "swap none failed.",
+        "fr": "la boucle est bouclée : la version {version}, entraînée sur {rows:,} "
+        "{rows:commande récoltée|commandes récoltées}, cuisine maintenant, et sur {sent:,} "
+        "{sent:commande envoyée|commandes envoyées} pendant le changement, aucune n'a échoué.",
     },
 }
 

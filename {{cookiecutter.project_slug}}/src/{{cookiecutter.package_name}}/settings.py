@@ -65,6 +65,19 @@ class Settings(BaseSettings):
         description="Open the kitchen's advanced wing (rush_hour/): concurrent orders cooked "
         "together, batches checked and encoded with numpy. Off: the plain path only.",
     )
+    order_book: bool = Field(
+        True,
+        description="Write every order cooked in the order book (order_book/): its fields, "
+        "the dish, the model's version, the time. Never slows nor fails an order.",
+    )
+    order_book_uri: SecretStr | None = Field(
+        None,
+        description="Where the order book lives: unset, orders.db beside the lab book "
+        "(mlflow.db); sqlite:///path/orders.db; or postgresql://user:pw@host/db.",
+    )
+    order_book_max_rows: int = Field(
+        100_000, ge=1, description="The order book keeps this many newest orders of the model."
+    )
 
     # The shop window (Streamlit)
     shop_port: int = Field(8501, ge=1, le=65535)

@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
+from {{ cookiecutter.package_name }} import order_book, rush_hour  # the advanced wings, plugged in below
 from {{ cookiecutter.package_name }}.kitchen import routes
 from {{ cookiecutter.package_name }}.kitchen.model import ModelSlot
 from {{ cookiecutter.package_name }}.kitchen.refusals import DESCRIPTION, REFUSALS, SERVED, JsonOnly
@@ -44,8 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_api_route("/", lambda: RedirectResponse("/docs"), include_in_schema=False)
     for router in (routes.orders, routes.health, routes.model):
         app.include_router(router)
-    if settings.rush_hour:  # the advanced wing: concurrent orders cooked together, and faster
-        from {{ cookiecutter.package_name }}.rush_hour import equip
-
-        equip(app)
+    for wing, wanted in ((rush_hour, settings.rush_hour), (order_book, settings.order_book)):
+        if wanted:  # rush_hour first: the order book then wraps whichever cook it hired
+            wing.equip(app)
     return app

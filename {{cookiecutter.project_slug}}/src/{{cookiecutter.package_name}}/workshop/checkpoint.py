@@ -1,7 +1,8 @@
 """`{{ cookiecutter.package_name }} checkpoint N`: bring a stuck project to the end of part N.
 
 Part 1 is the lab (its notebooks and code, and a champion in the registry), part 2 the kitchen,
-part 3 the shop window; checkpoint N does parts 1 to N. The files are put back as the bake wrote
+part 3 the shop window, part 4 the loop (the order book and notebook 07); checkpoint N does
+parts 1 to N. The files are put back as the bake wrote
 them, read from the project's first git commit (the bake made it). The one thing that commit
 cannot give is the solved notebooks of a student edition (it holds the learner's, with their
 exercises): the bake wrote those into `.workshop/solutions/`. Before a file is overwritten, the
@@ -39,8 +40,15 @@ PARTS = {
     1: [f"src/{PACKAGE}/lab/*.py", "notebooks/0[123]_*.ipynb"],
     2: [f"src/{PACKAGE}/kitchen/*.py", "notebooks/04_*.ipynb"],
     3: [f"src/{PACKAGE}/shop/*.py", "notebooks/05_*.ipynb"],
+    4: [f"src/{PACKAGE}/order_book/*.py", "notebooks/07_*.ipynb"],
 }
-PART_NAMES = {1: "doctor_part_lab", 2: "doctor_part_kitchen", 3: "doctor_part_shop"}
+PART_NAMES = {
+    1: "doctor_part_lab",
+    2: "doctor_part_kitchen",
+    3: "doctor_part_shop",
+    4: "doctor_part_loop",
+}
+LOOP_ORDERS = 400  # a season of orders for the loop: enough for the jury, quick on two cores
 # What the project's pre-commit hook (nbstripout --keep-id) strips from a notebook, besides the
 # outputs and execution counts: keys that change each time a notebook is opened or run.
 STRIPPED_NOTEBOOK_KEYS = ("signature", "widgets")
@@ -227,6 +235,47 @@ def prove_shop(settings: Settings, kitchen_url: str) -> str:
     return dish.model_version
 
 
+def prove_loop(settings: Settings, kitchen_url: str) -> str:
+    """Play notebook 07's loop for real: a season of orders through the restored kitchen into
+    its order book, their harvest, a challenger trained on them and judged against the champion
+    on one held-out table by the jury's rule; promoted if it passes, then served."""
+    import httpx
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    from {{ cookiecutter.package_name }}.lab.registry import find_champion
+    from {{ cookiecutter.package_name }}.lab.train import open_lab_book
+    from {{ cookiecutter.package_name }}.workshop import seasons, tasting
+    from {{ cookiecutter.package_name }}.workshop.restaurant import load_pipeline
+
+    try:
+        season = seasons.simulate_season(settings, 2, LOOP_ORDERS, kitchen_url=kitchen_url)
+        seasons.harvest(settings, 2)
+        fresh = tasting.harvested(seasons.read_orders(settings))
+    except seasons.SeasonProblem as trouble:
+        raise CheckpointError(say("checkpoint_loop_failed", reason=trouble)) from None
+    champion = find_champion(settings)
+    assert champion is not None, "part 1 has just made sure there is one"
+    version, held_out = tasting.train_challenger(settings, fresh)
+    open_lab_book(settings)
+    with mlflow.start_run(run_name="tasting panel (checkpoint 4)"):
+        judged = [
+            tasting.tasted(load_pipeline(settings, each), held_out, f"version {each}")
+            for each in (version, champion.version)
+        ]
+    try:
+        mlflow.validate_evaluation_results(tasting.promotion_rule(), *judged)
+    except MlflowException:  # the challenger is no better by the rule: the champion stays
+        kept = {"version": version, "champion": champion.version}
+        return say("checkpoint_loop_kept", orders=season.orders, **kept)
+    tasting.promote(settings, version)
+    httpx.post(f"{kitchen_url}/model/reload", timeout=60)
+    if not tasting.wait_until_served(kitchen_url, version):
+        reason = say("tasting_kitchen_other", served="?", version=version)
+        raise CheckpointError(say("checkpoint_loop_failed", reason=reason))
+    return say("checkpoint_loop_promoted", orders=season.orders, version=version)
+
+
 def brief_kitchen(settings: Settings):
     """The restored kitchen, to be served for a moment in this process: `with` it."""
     from {{ cookiecutter.package_name }}.kitchen.app import create_app
@@ -274,6 +323,8 @@ def bring_to(settings: Settings, part: int, project: Path = PROJECT, stamp: str 
                 if part >= 3:
                     prove_shop(settings, kitchen_url)
                     print(say("checkpoint_shop_ok"), flush=True)
+                if part >= 4:
+                    print(prove_loop(settings, kitchen_url), flush=True)
         except ServerDidNotStart as trouble:
             raise CheckpointError(say("checkpoint_kitchen_failed", reason=trouble)) from None
         print(say("checkpoint_restart_note"))

@@ -274,3 +274,49 @@ def check_banquet(dishes, column: str, pipeline, rows: int, tasted: int) -> Chec
     if not np.allclose(sample[column], cooked_here, rtol=1e-9, atol=0):
         return wrong(say("banquet_check_differs"), say("banquet_check_differs_hint"))
     return passed(say("banquet_check_ok", tasted=tasted))
+
+
+# --- 07: the tasting panel ---------------------------------------------------------------------
+
+
+@recorded("07_tasting_panel")
+def check_tasting_panel(settings: Settings, kitchen_url: str, landing) -> CheckResult:
+    """Notebook 07: the order book holds orders with their harvest, the champion is a
+    challenger trained on them and promoted, the kitchen cooks with it, and the customer who
+    kept ordering during the swap lost no order and got a dish of the new champion."""
+    from {{ cookiecutter.package_name }}.workshop.seasons import SeasonProblem, read_orders
+    from {{ cookiecutter.package_name }}.workshop.tasting import ORDER_BOOK, TRAINED_ON, Landing
+
+    try:
+        orders = read_orders(settings)
+    except SeasonProblem:
+        orders = None
+    if orders is None or orders.empty:
+        return not_done(say("tasting_no_orders"), say("tasting_no_orders_hint"))
+    if orders[TARGET].isna().all():
+        return not_done(say("tasting_no_harvest"), say("tasting_no_harvest_hint"))
+    champion = find_champion(settings)
+    if champion is None:
+        return not_done(say("registry_no_champion"), say("tasting_not_promoted_hint"))
+    run = mlflow.MlflowClient(settings.mlflow_tracking_uri).get_run(champion.run_id)
+    if run.data.tags.get(TRAINED_ON) != ORDER_BOOK:
+        return not_done(say("tasting_not_promoted"), say("tasting_not_promoted_hint"))
+    if not isinstance(landing, Landing) or not landing.sent:
+        return not_done(say("tasting_no_landing"), say("tasting_no_landing_hint"))
+    if landing.failed:
+        what = say("tasting_failed_orders", failed=landing.failed, sent=landing.sent)
+        return wrong(what, say("tasting_failed_orders_hint"))
+    if champion.version not in landing.versions:
+        what = say("tasting_new_chef_unseen", version=champion.version)
+        return wrong(what, say("tasting_new_chef_unseen_hint"))
+    try:
+        ready = httpx.get(f"{str(kitchen_url).rstrip('/')}/health/ready", timeout=5)
+        served = ready.json().get("model_version") if ready.status_code == 200 else None
+    except (httpx.HTTPError, ValueError):
+        return not_done(say("kitchen_check_closed"), say("kitchen_check_closed_hint"))
+    if served != champion.version:
+        what = say("tasting_kitchen_other", served=served, version=champion.version)
+        hint = say("tasting_kitchen_other_hint", seconds=written(settings.champion_poll_seconds))
+        return wrong(what, hint)
+    rows = int(run.data.params.get("rows", 0))
+    return passed(say("tasting_ok", version=champion.version, rows=rows, sent=landing.sent))

@@ -46,6 +46,7 @@ CHECK_TITLES = {
     "04_kitchen": "{{ '04 · La cuisine' if fr else '04 · The kitchen' }}",
     "05_shop_window": "{{ '05 · La vitrine' if fr else '05 · The shop window' }}",
     "06_banquet": "{{ '06 · Le banquet' if fr else '06 · The banquet' }}",
+    "07_tasting_panel": "{{ '07 · Le jury de dégustation' if fr else '07 · The tasting panel' }}",
 }
 
 

@@ -234,3 +234,43 @@ def checked_item(value, choices: list, number: int, name: str, among: str):
     if isinstance(value, list):
         key = "item_whole_list"
     raise not_quite(number, key, "item_hint", name=name, among=among, shown=written(value))
+
+
+def checked_drifted(value, drift, number: int, name: str = "most_drifted") -> str:
+    """The name of the ingredient at the top of the drift table (`drift`, one row each)."""
+    import difflib
+
+    value = answer_given(value, number, name)
+    names = list(drift.index)
+    if not isinstance(value, str):
+        raise not_quite(number, "drifted_not_text", name=name, shown=written(value))
+    if value not in names:
+        close = difflib.get_close_matches(value.strip().lower(), names, n=1, cutoff=0.6)
+        if close:
+            raise not_quite(number, "drifted_typo", name=name, shown=written(value), close=close[0])
+        raise not_quite(number, "drifted_not_on_menu", name=name, shown=written(value))
+    if value != names[0]:
+        raise not_quite(number, "drifted_not_most", name=name, shown=written(value))
+    return value
+
+
+IMPROVEMENTS = (0.001, 0.5)  # what the jury's rule may ask: from 0.1 % to half of the error
+
+
+def checked_improvement(value, number: int, name: str = "improvement") -> float:
+    """How much lower (a share, 0.05 for 5 %) the challenger's error must be than the
+    champion's."""
+    value = answer_given(value, number, name)
+    comma = isinstance(value, tuple) and len(value) == 2 and all(type(v) is int for v in value)
+    if comma or (isinstance(value, str) and DECIMAL_COMMA.match(value)):
+        raise not_quite(number, "answer_decimal_comma", name=name, shown=written(value))
+    if isinstance(value, str) and value.strip().endswith("%"):
+        raise not_quite(number, "improvement_percent", name=name, shown=written(value))
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise not_quite(number, "answer_not_number", name=name, shown=written(value))
+    low, high = IMPROVEMENTS
+    if not low <= value <= high:
+        key = "improvement_as_percent" if 1 <= value <= 100 else "improvement_out_of_range"
+        shown, limits = written(value), {"low": written(low), "high": written(high)}
+        raise not_quite(number, key, name=name, shown=shown, share=written(value / 100), **limits)
+    return float(value)

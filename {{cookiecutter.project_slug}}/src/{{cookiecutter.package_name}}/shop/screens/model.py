@@ -1,5 +1,10 @@
 {%- set fr = cookiecutter.language == "fr" -%}
-"""The model page: which model cooks, how well it did in the lab, which ingredients matter."""
+"""The model page: which model cooks, how well it did in the lab, which ingredients matter.
+
+It watches the kitchen: every few seconds the page asks again which model cooks (a Streamlit
+fragment that reruns by itself), so that when the lab promotes a new champion the page shows
+the new chef without anyone reloading it.
+"""
 
 from datetime import datetime
 
@@ -32,6 +37,9 @@ METRIC_HELP = {
     "always guessing the average).",
 }
 {%- endif %}
+
+
+REFRESH_SECONDS = 5  # how often the page asks the kitchen which model cooks
 
 
 def to_the_second(moment: datetime) -> str:
@@ -70,13 +78,16 @@ def show_importances(version: str) -> None:
 
 
 st.title("{{ 'Le modèle en cuisine' if fr else 'The model in the kitchen' }}")
-try:
-    card: ModelCard | None = waiter().model_card()
-except KitchenError as problem:
-    st.error(str(problem))  # nothing more to show without the kitchen
-    card = None
 
-if card is not None:
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def show_the_model() -> None:
+    """Everything below the title, asked of the kitchen again every REFRESH_SECONDS."""
+    try:
+        card: ModelCard = waiter().model_card()
+    except KitchenError as problem:
+        st.error(str(problem))  # nothing more to show without the kitchen
+        return
     version, alias = st.columns(2)
     version.metric("Version", card.version)
     alias.metric("Alias", card.alias)
@@ -114,3 +125,6 @@ if card is not None:
     )
     {%- endif %}
     show_importances(card.version)
+
+
+show_the_model()
