@@ -685,23 +685,6 @@ def test_the_board_shows_every_learner_and_the_leaderboard(checked, fresh_settin
     assert list(ranking.iloc[:, 1]) == [number(best[name], 3) for name in podium]
 
 
-def chromium(tmp_path: Path):
-    """Headless Chromium driven by Selenium, as the shop window's browser test drives it."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    from .test_shop_browser import CHROMIUM_FLAGS, WAIT_SECONDS, browser_tools
-
-    binary, driver = browser_tools()  # skipped without Chromium, failed under REQUIRE_BROWSER=1
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]:
-        options.add_argument(flag)
-    browser = webdriver.Chrome(service=Service(executable_path=driver), options=options)
-    browser.set_page_load_timeout(WAIT_SECONDS)
-    return browser
-
-
 @pytest.mark.classserver
 def test_the_board_in_a_real_browser(checked, tmp_path, capsys):
     """`board` opens the page in a real headless Chromium with both learners' results and the
@@ -709,9 +692,9 @@ def test_the_board_in_a_real_browser(checked, tmp_path, capsys):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from .test_shop_browser import screenshot_path
+    from .test_shop_browser import open_chromium, screenshot_path
 
-    browser = chromium(tmp_path)
+    browser = open_chromium(tmp_path)  # skipped without Chromium (REQUIRE_BROWSER=1 fails)
     port = free_port()
     command = [sys.executable, "-m", PACKAGE, "board", "--port", str(port)]
     url = f"http://127.0.0.1:{port}"

@@ -6,7 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as shown
 from selenium.webdriver.support.ui import WebDriverWait
 
-from .test_shop_browser import CHROMIUM_FLAGS, WAIT_SECONDS, browser_tools, screenshot_path
+from .test_shop_browser import WAIT_SECONDS, open_chromium, screenshot_path
 
 # Every host name but the loopback one resolves to nothing: no CDN can be reached.
 NO_NETWORK = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
@@ -14,16 +14,7 @@ NO_NETWORK = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 
 @pytest.fixture
 def offline_browser(tmp_path):
-    chromium, chromedriver = browser_tools()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in [*CHROMIUM_FLAGS, NO_NETWORK, f"--user-data-dir={tmp_path / 'profile'}"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
-    driver.set_page_load_timeout(WAIT_SECONDS)
+    driver = open_chromium(tmp_path, NO_NETWORK)
     yield driver
     driver.quit()
 

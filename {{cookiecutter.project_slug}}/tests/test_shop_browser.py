@@ -94,20 +94,26 @@ def shop_url(kitchen_url, tmp_path):
                 process.wait()
 
 
-@pytest.fixture
-def browser(tmp_path):
-    """Headless Chromium driven by Selenium, with a profile of its own."""
+def open_chromium(folder, *more_flags: str):
+    """Headless Chromium driven by Selenium, with a profile of its own in `folder`; the kitchen's
+    and the board's browser tests open it the same way (the kitchen's with a flag more)."""
     chromium, chromedriver = browser_tools()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]:
+    for flag in [*CHROMIUM_FLAGS, *more_flags, f"--user-data-dir={folder / 'profile'}"]:
         options.add_argument(flag)
     # An explicit driver path: Selenium never tries to download a browser or a driver.
     driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
     driver.set_page_load_timeout(WAIT_SECONDS)
+    return driver
+
+
+@pytest.fixture
+def browser(tmp_path):
+    driver = open_chromium(tmp_path)
     yield driver
     driver.quit()
 
