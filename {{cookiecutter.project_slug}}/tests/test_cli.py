@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -113,18 +114,27 @@ def is_alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-def open_parts(command: list[str], ports: dict[str, int], settings) -> subprocess.Popen:
-    """Run a server command of the CLI against `settings`' lab book; wait until every part
-    answers on its port."""
-    environment = {
+def reading(settings) -> dict[str, str]:
+    """The environment of a command that reads `settings`' lab book."""
+    return {
         **os.environ,
         "MLFLOW_TRACKING_URI": settings.mlflow_tracking_uri,
         "ARTIFACTS_DIR": str(settings.artifacts_dir),
         "LANGUAGE": "en",
     }
+
+
+def up_on(ports: dict[str, int]) -> list[str]:
+    """`up`, with a port of its own for each part."""
+    return ["up", *[f"--{part}-port={port}" for part, port in ports.items()]]
+
+
+def open_parts(command: list[str], ports: dict[str, int], settings) -> subprocess.Popen:
+    """Run a server command of the CLI against `settings`' lab book; wait until every part
+    answers on its port."""
     process = subprocess.Popen(
         [sys.executable, "-m", PACKAGE, *command],
-        env=environment,
+        env=reading(settings),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # a group of its own, as a terminal gives each command
@@ -164,12 +174,7 @@ def test_a_signal_closes_every_process_of_the_command_and_frees_its_ports(
     reaches its whole group (a terminal)."""
     parts = ["lab", "kitchen", "shop"] if command == "up" else [command]
     ports = {part: free_port() for part in parts}
-    if command == "up":
-        arguments = ["up"]
-        for part, port in ports.items():
-            arguments += [f"--{part}-port", str(port)]
-    else:
-        arguments = [command, "--port", str(ports[command])]
+    arguments = up_on(ports) if command == "up" else [command, "--port", str(ports[command])]
     process = open_parts(arguments, ports, settings)
     started = descendants(process.pid)
     try:
@@ -190,3 +195,71 @@ def test_a_signal_closes_every_process_of_the_command_and_frees_its_ports(
         for pid in [process.pid, *started]:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
+
+
+# --- `up` and its first champion ---------------------------------------------------------------
+
+RESTAURANT = ("lab", "kitchen", "shop")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the processes from /proc (Linux)")
+def test_up_trains_a_first_champion_in_a_python_that_then_ends(empty_lab):
+    """On an empty lab book, `up` has a champion trained before it opens the restaurant, by a
+    Python of its own: `up`, which then only watches its servers for hours, never carries
+    scikit-learn nor numpy (about 300 MB with MLflow, measured by benchmarks/serving.py)."""
+    from {{ cookiecutter.package_name }}.lab.registry import find_champion
+
+    ports = {part: free_port() for part in RESTAURANT}
+    process = open_parts(up_on(ports), ports, empty_lab)
+    try:
+        champion = find_champion(empty_lab)
+        assert champion is not None and champion.version == "1"
+        loaded = Path(f"/proc/{process.pid}/maps").read_text()  # every library `up` has open
+        assert "/sklearn/" not in loaded and "/numpy/" not in loaded
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+
+
+def wait_for_line(words: str, process: subprocess.Popen, seconds: float) -> None:
+    """Read `process`' output until a line holds `words`; past `seconds`, kill it and fail."""
+    assert process.stdout is not None
+    deadline = threading.Timer(seconds, process.kill)  # ends the output, so the loop too
+    deadline.start()
+    try:
+        if any(words in line for line in process.stdout):
+            return
+    finally:
+        deadline.cancel()
+    raise AssertionError(f"no line with {words!r} within {seconds} s")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the processes from /proc (Linux)")
+def test_a_signal_while_up_trains_stops_the_training_too(empty_lab):
+    """SIGTERM to `up` while its first champion trains: the training Python ends with it, within
+    10 s, and `up` says it is closing, without a traceback; no server was started."""
+    ports = {part: free_port() for part in RESTAURANT}
+    process = subprocess.Popen(
+        [sys.executable, "-m", PACKAGE, *up_on(ports)],
+        env=reading(empty_lab),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        wait_for_line(say("cli_training_first", "en"), process, seconds=120)
+        training = descendants(process.pid)
+        assert training, "no Python trains the champion"
+        asked = time.monotonic()
+        os.kill(process.pid, signal.SIGTERM)
+        said, _ = process.communicate(timeout=60)
+        assert time.monotonic() - asked <= CLOSING_SECONDS
+        assert not [pid for pid in training if is_alive(pid)]
+        assert say("cli_closing", "en").strip() in said and "Traceback" not in said
+        assert all(port_is_free(port) for port in ports.values())
+    finally:
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)

@@ -14,6 +14,7 @@ import functools
 import re
 {%- endif %}
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -294,13 +295,10 @@ def shop(args) -> None:
 
 def up(args) -> None:
     """The whole restaurant at once: a champion first (trained if there is none), then all three."""
-    from {{ cookiecutter.package_name }}.lab.train import Recipe
-    from {{ cookiecutter.package_name }}.workshop.restaurant import ensure_champion
-
     ports = {"--lab-port": args.lab_port, "--kitchen-port": args.kitchen_port}
     check_ports_free(args.host, {**ports, "--shop-port": args.shop_port})
     settings = get_settings()
-    ensure_champion(settings, Recipe(), say("cli_training_first"))
+    make_sure_of_a_champion()
     kitchen_url = f"http://{args.host}:{args.kitchen_port}"  # where the shop sends orders
     restaurant = [
         processes.lab(settings, args.host, args.lab_port),
@@ -308,6 +306,27 @@ def up(args) -> None:
         processes.shop(settings, kitchen_url, args.host, args.shop_port),
     ]
     keep_open(restaurant, wait=args.wait)
+
+
+CHAMPION_MAKER = "{{ cookiecutter.package_name }}.workshop.restaurant"  # run as `python -m`
+
+
+def make_sure_of_a_champion() -> None:
+    """Train a champion if the registry has none, in a Python of its own that then ends.
+
+    Asking the registry loads MLflow and scikit-learn (about 300 MB). `up` then only watches its
+    three servers all workshop long: it need not carry them.
+    """
+    before = {number: signal.signal(number, close_on_signal) for number in STOP_SIGNALS}
+    try:
+        made_sure = subprocess.run([sys.executable, "-m", CHAMPION_MAKER])
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM while training: the child is stopped with us
+        sys.exit(say("cli_closing"))
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+    if made_sure.returncode != 0:
+        sys.exit(made_sure.returncode)  # the child has said what went wrong
 
 
 def doctor(args) -> None:

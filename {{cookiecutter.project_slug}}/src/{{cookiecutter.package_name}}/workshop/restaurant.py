@@ -98,3 +98,12 @@ def open_shop(settings: Settings, kitchen_url: str, seconds: float = 60) -> Open
     shop = processes.shop(settings, kitchen_url, port=processes.free_port())
     processes.open_server(shop, seconds)
     return Opened(shop.name, shop.url, lambda: processes.stop([shop]))
+
+
+if __name__ == "__main__":  # `{{ cookiecutter.package_name }} up` runs this first, in a Python of its own
+    from {{ cookiecutter.package_name }}.settings import get_settings
+
+    try:
+        ensure_champion(get_settings(), Recipe(), say("cli_training_first"))
+    except KeyboardInterrupt:  # stopped while training: `up` says so
+        raise SystemExit(130) from None
