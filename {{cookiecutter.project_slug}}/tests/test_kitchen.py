@@ -405,7 +405,7 @@ class TouchOnLoadContext(mlflow.pyfunc.PythonModel):
     def load_context(self, context):
         Path(self.marker).touch()
 
-    def predict(self, context, model_input):
+    def predict(self, context, model_input: list[str]) -> list[str]:  # typed, as MLflow asks
         return model_input
 
 
