@@ -314,7 +314,7 @@ CHAMPION_MAKER = "{{ cookiecutter.package_name }}.workshop.restaurant"  # run as
 def make_sure_of_a_champion() -> None:
     """Train a champion if the registry has none, in a Python of its own that then ends.
 
-    Asking the registry loads MLflow and scikit-learn (about 300 MB). `up` then only watches its
+    Asking the registry loads MLflow and scikit-learn (about 270 MB). `up` then only watches its
     three servers all workshop long: it need not carry them.
     """
     before = {number: signal.signal(number, close_on_signal) for number in STOP_SIGNALS}

@@ -100,7 +100,7 @@ def open_shop(settings: Settings, kitchen_url: str, seconds: float = 60) -> Open
     return Opened(shop.name, shop.url, lambda: processes.stop([shop]))
 
 
-if __name__ == "__main__":  # `{{ cookiecutter.package_name }} up` runs this first, in a Python of its own
+if __name__ == "__main__":  # what `up` runs first, in a Python of its own (see cli.py)
     from {{ cookiecutter.package_name }}.settings import get_settings
 
     try:
