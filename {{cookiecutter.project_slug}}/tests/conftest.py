@@ -1,6 +1,7 @@
 """Fixtures shared by the tests: a private lab book, a trained champion, a running kitchen,
 and the shop window's pages."""
 
+import contextlib
 import os
 import threading
 import time
@@ -16,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 import {{ cookiecutter.package_name }}.shop as shop_package
 from {{ cookiecutter.package_name }}.kitchen.app import create_app
 from {{ cookiecutter.package_name }}.lab.train import Recipe, train
-from {{ cookiecutter.package_name }}.processes import ServerThread, free_port
+from {{ cookiecutter.package_name }}.processes import ServerThread
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
 from {{ cookiecutter.package_name }}.shop.client import KitchenClient
 
@@ -168,11 +169,31 @@ def batch_calls(monkeypatch):
     return calls
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """The base of a stand-in server's answers: it writes no log line into the test output."""
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def pretend_server(handler: type[BaseHTTPRequestHandler]):
+    """Serve `handler` on a free loopback port, in a thread; yield its URL, then close it."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)  # port 0: the system picks a free one
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def slow_kitchen_url():
-    """A pretend kitchen that takes 3 s to answer anything, on a free loopback port."""
+    """A pretend kitchen that takes 3 s to answer anything."""
 
-    class Slow(BaseHTTPRequestHandler):
+    class Slow(QuietHandler):
         def do_POST(self):
             time.sleep(3)
             self.send_response(200)
@@ -180,13 +201,5 @@ def slow_kitchen_url():
 
         do_GET = do_POST
 
-        def log_message(self, *args):
-            pass  # keep the test output quiet
-
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Slow)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with pretend_server(Slow) as url:
+        yield url

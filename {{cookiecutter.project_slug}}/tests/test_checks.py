@@ -11,8 +11,6 @@ tasting panel (07) plays its whole loop in a lab book of its own: the session's 
 import contextlib
 import functools
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import mlflow
@@ -25,7 +23,7 @@ from {{ cookiecutter.package_name }}.kitchen.app import create_app
 from {{ cookiecutter.package_name }}.lab.registry import find_champion, model_uri
 from {{ cookiecutter.package_name }}.lab.train import Recipe, build_pipeline, evaluate, open_lab_book, train
 from {{ cookiecutter.package_name }}.menu import FEATURES, TARGET, example_order, ingredients
-from {{ cookiecutter.package_name }}.processes import ServerThread
+from {{ cookiecutter.package_name }}.processes import ServerThread, free_port
 from {{ cookiecutter.package_name }}.settings import get_settings
 from {{ cookiecutter.package_name }}.workshop import checks
 from {{ cookiecutter.package_name }}.workshop.exercises import (
@@ -56,7 +54,15 @@ from {{ cookiecutter.package_name }}.workshop.tasting import (
     wait_until_served,
 )
 
-from .conftest import QUICK_RECIPE, SHOP_APP, SHOP_TIMEOUT, free_port, settings_in, two_versions
+from .conftest import (
+    QUICK_RECIPE,
+    SHOP_APP,
+    SHOP_TIMEOUT,
+    QuietHandler,
+    pretend_server,
+    settings_in,
+    two_versions,
+)
 
 HINT = {"en": "Hint:", "fr": "Indice :"}
 NOT_DONE = {"en": "not done yet", "fr": "pas encore fait"}
@@ -462,11 +468,10 @@ def test_batch_answers_that_are_not_fifty_dishes_are_explained(kitchen_url, lang
     assert checked_batch(raw.json(), 50, 2)["predictions"]
 
 
-@contextlib.contextmanager
 def pretend_kitchen(version: str, accepts_everything: bool):
     """A kitchen that says it is ready with `version`; it cooks 200 for any order if asked."""
 
-    class Pretend(BaseHTTPRequestHandler):
+    class Pretend(QuietHandler):
         def do_GET(self):
             self.answer(200, json.dumps({"model_version": version}))
 
@@ -480,16 +485,7 @@ def pretend_kitchen(version: str, accepts_everything: bool):
             self.end_headers()
             self.wfile.write(body.encode())
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Pretend)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return pretend_server(Pretend)
 
 
 def test_closed_kitchen_is_not_done(settings, fresh_settings):

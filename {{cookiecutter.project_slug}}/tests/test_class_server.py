@@ -19,10 +19,8 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -34,7 +32,7 @@ from {{ cookiecutter.package_name }}.cli import main
 from {{ cookiecutter.package_name }}.data import make_dataset
 from {{ cookiecutter.package_name }}.menu import TARGET
 from {{ cookiecutter.package_name }}.messages import number, say
-from {{ cookiecutter.package_name }}.processes import Server, start, stop, wait_until_healthy
+from {{ cookiecutter.package_name }}.processes import Server, free_port, start, stop, wait_until_healthy
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
 from {{ cookiecutter.package_name }}.workshop import checks, classroom
 from {{ cookiecutter.package_name }}.workshop.class_server import (
@@ -45,7 +43,7 @@ from {{ cookiecutter.package_name }}.workshop.class_server import (
 )
 from {{ cookiecutter.package_name }}.workshop.exercises import CheckResult
 
-from .conftest import free_port, skip_or_fail
+from .conftest import QuietHandler, pretend_server, skip_or_fail
 
 
 def port_is_free(port: int) -> bool:
@@ -145,7 +143,7 @@ def counting_server_url():
     """A pretend class server that answers 404 to everything and notes each path it is asked."""
     asked = []
 
-    class Counting(BaseHTTPRequestHandler):
+    class Counting(QuietHandler):
         def do_GET(self):
             asked.append(self.path)
             self.send_response(404)
@@ -153,15 +151,8 @@ def counting_server_url():
 
         do_POST = do_GET
 
-        def log_message(self, *args):
-            pass  # keep the test output quiet
-
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Counting)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", asked
-    server.shutdown()
-    server.server_close()
+    with pretend_server(Counting) as url:
+        yield url, asked
 
 
 def test_without_a_class_account_a_self_check_sends_nothing(counting_server_url, fresh_settings):

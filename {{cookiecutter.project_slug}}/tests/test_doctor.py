@@ -5,19 +5,18 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from mlflow import MlflowClient
 
 from {{ cookiecutter.package_name }}.cli import main
 from {{ cookiecutter.package_name }}.messages import say
+from {{ cookiecutter.package_name }}.processes import free_port
 from {{ cookiecutter.package_name }}.settings import Settings, without_password
 from {{ cookiecutter.package_name }}.workshop import doctor
 
-from .conftest import free_port
+from .conftest import QuietHandler, pretend_server
 
 COMMAND = "{{ cookiecutter.package_name }}"
 
@@ -150,7 +149,7 @@ def locked_lab_server():
     """
     expected = "Basic " + base64.b64encode(":".join(ACCOUNT).encode()).decode()
 
-    class Locked(BaseHTTPRequestHandler):
+    class Locked(QuietHandler):
         def do_GET(self):
             if self.path == "/health":
                 self.reply(200, b"OK")
@@ -167,15 +166,8 @@ def locked_lab_server():
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Locked)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with pretend_server(Locked) as url:
+        yield url
 
 
 @pytest.mark.parametrize(

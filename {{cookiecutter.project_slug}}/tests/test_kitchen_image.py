@@ -21,8 +21,7 @@ import pytest
 from mlflow import MlflowClient
 
 from {{ cookiecutter.package_name }}.menu import example_order
-
-from .conftest import free_port
+from {{ cookiecutter.package_name }}.processes import free_port
 
 pytestmark = pytest.mark.kitchen_image
 

@@ -16,8 +16,6 @@ from nbclient.exceptions import CellExecutionError
 from {{ cookiecutter.package_name }} import processes
 from {{ cookiecutter.package_name }}.settings import Settings
 
-from .conftest import free_port
-
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 # The banquet notebook runs Apache Spark: only where the `spark` extra is installed.
 SPARK_NOTEBOOKS = {"06_banquet"}
@@ -34,7 +32,7 @@ def private_lab(tmp_path, fresh_settings):
     fresh_settings.setenv("ARTIFACTS_DIR", str(tmp_path / "mlruns"))
     fresh_settings.setenv("MPLBACKEND", "Agg")
     # Nobody listens there: the kitchen and shop notebooks must open (and close) their own.
-    fresh_settings.setenv("KITCHEN_URL", f"http://127.0.0.1:{free_port()}")
+    fresh_settings.setenv("KITCHEN_URL", f"http://127.0.0.1:{processes.free_port()}")
     return tmp_path
 
 

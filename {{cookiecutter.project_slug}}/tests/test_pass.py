@@ -17,8 +17,9 @@ from websockets.sync.client import connect
 
 from {{ cookiecutter.package_name }}.kitchen.routes import BATCH_BODY_BYTES
 from {{ cookiecutter.package_name }}.menu import MAX_BATCH_ORDERS, example_order
+from {{ cookiecutter.package_name }}.processes import free_port
 
-from .conftest import free_port, serving, skip_or_fail
+from .conftest import serving, skip_or_fail
 
 CONFIGURATION = Path(__file__).resolve().parents[1] / "docker" / "nginx.conf"
 COMPOSE_KITCHENS = "        server kitchen:8000;"

@@ -13,7 +13,7 @@ from {{ cookiecutter.package_name }}.data import make_dataset
 from {{ cookiecutter.package_name }}.kitchen.app import create_app
 from {{ cookiecutter.package_name }}.menu import FEATURES, TARGET
 from {{ cookiecutter.package_name }}.order_book.store import open_store
-from {{ cookiecutter.package_name }}.processes import ServerThread
+from {{ cookiecutter.package_name }}.processes import ServerThread, free_port
 from {{ cookiecutter.package_name }}.workshop.seasons import (
     SEASON_SEED,
     SeasonProblem,
@@ -21,8 +21,6 @@ from {{ cookiecutter.package_name }}.workshop.seasons import (
     read_orders,
     simulate_season,
 )
-
-from .conftest import free_port
 
 # argparse's words, and the numbers it refuses, are said in the bake's language (cli.py); the
 # sentences of the seasons follow the LANGUAGE setting, English here.

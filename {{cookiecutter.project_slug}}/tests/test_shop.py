@@ -21,10 +21,9 @@ from {{ cookiecutter.package_name }}.menu import (
     ingredients,
 )
 from {{ cookiecutter.package_name }}.messages import number, say
+from {{ cookiecutter.package_name }}.processes import free_port
 from {{ cookiecutter.package_name }}.shop import explain
 from {{ cookiecutter.package_name }}.shop.client import KitchenClient, KitchenError
-
-from .conftest import free_port
 
 CHART = "vega_lite_chart"  # what st.line_chart and st.bar_chart send to the browser
 COMMAND = "{{ cookiecutter.package_name }}"

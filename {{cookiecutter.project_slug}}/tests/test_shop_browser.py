@@ -17,9 +17,9 @@ import pytest
 
 from {{ cookiecutter.package_name }}.menu import DISH_UNIT, example_order, ingredients
 from {{ cookiecutter.package_name }}.messages import number
-from {{ cookiecutter.package_name }}.processes import shop_command
+from {{ cookiecutter.package_name }}.processes import free_port, shop_command
 
-from .conftest import free_port, skip_or_fail
+from .conftest import skip_or_fail
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")

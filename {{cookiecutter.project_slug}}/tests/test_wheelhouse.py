@@ -17,7 +17,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from .conftest import free_port
+from {{ cookiecutter.package_name }}.processes import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.offline]
 
