@@ -19,13 +19,20 @@ from {{ cookiecutter.package_name }}.data import make_dataset
 from {{ cookiecutter.package_name }}.kitchen.app import create_app
 from {{ cookiecutter.package_name }}.menu import FEATURES, TARGET, example_order
 from {{ cookiecutter.package_name }}.order_book import book as book_module
-from {{ cookiecutter.package_name }}.order_book.store import WRITTEN, book_address, open_store
+from {{ cookiecutter.package_name }}.order_book.store import (
+    ROWS_A_STATEMENT,
+    WRITTEN,
+    book_address,
+    open_store,
+)
 from {{ cookiecutter.package_name }}.processes import ServerThread
 from {{ cookiecutter.package_name }}.settings import Settings
 
 from .test_class_server import postgres  # noqa: F401 - the fixture: a PostgreSQL of our own
 
 ORDER = example_order().model_dump()
+# A batch the store writes in three INSERT statements, the last one short.
+BIG_BATCH = 2 * ROWS_A_STATEMENT + 7
 WAIT_SECONDS = 20  # for the clerk, who writes every half second, on a busy machine
 
 
@@ -86,7 +93,7 @@ def test_by_default_the_book_lies_beside_the_lab_book(settings, tmp_path):
 def test_every_order_is_written_with_its_dish_version_and_time(book_settings, kitchen_for):
     """One order, a batch and a streamed order are each written once, with the dish the
     customer got, the model's name and version, and when; with the wing and without."""
-    batch = make_dataset(rows=30, seed=5)[FEATURES].to_dict(orient="records")
+    batch = make_dataset(rows=BIG_BATCH, seed=5)[FEATURES].to_dict(orient="records")
     started = time.time()
     with TestClient(kitchen_for(book_settings)) as client:
         one = client.post("/predict", json=ORDER).json()
@@ -94,12 +101,12 @@ def test_every_order_is_written_with_its_dish_version_and_time(book_settings, ki
         with client.websocket_connect("/ws/predict") as stream:
             stream.send_json(ORDER)
             streamed = stream.receive_json()
-        rows = rows_when_ready(book_settings, 32)
-    assert len(rows) == 32
+        rows = rows_when_ready(book_settings, BIG_BATCH + 2)
+    assert len(rows) == BIG_BATCH + 2
     assert [row["prediction"] for row in rows] == pytest.approx(
         [one["prediction"], *many["predictions"], streamed["prediction"]], rel=1e-12
     )
-    assert [{name: row[name] for name in FEATURES} for row in rows[1:31]] == batch
+    assert [{name: row[name] for name in FEATURES} for row in rows[1:-1]] == batch
     assert {row["model"] for row in rows} == {book_settings.model_name}
     assert {row["model_version"] for row in rows} == {one["model_version"]}
     assert all(row[TARGET] is None for row in rows)  # the outcome waits for the harvest
@@ -284,10 +291,10 @@ def test_orders_are_written_to_postgresql(settings, postgres_book, kitchen_for):
     without, and the log never shows the database password."""
     uri, _, _ = postgres_book
     in_postgres = with_book(settings, uri)
-    batch = make_dataset(rows=20, seed=8)[FEATURES].to_dict(orient="records")
+    batch = make_dataset(rows=BIG_BATCH, seed=8)[FEATURES].to_dict(orient="records")
     with TestClient(kitchen_for(in_postgres)) as client:
         many = client.post("/predict/batch", json={"orders": batch}).json()
-        rows = rows_when_ready(in_postgres, 20)
+        rows = rows_when_ready(in_postgres, BIG_BATCH)
     assert [row["prediction"] for row in rows] == pytest.approx(many["predictions"], rel=1e-12)
     assert [{name: row[name] for name in FEATURES} for row in rows] == batch
     assert rows[0]["ordered_at"].tzinfo is not None  # a TIMESTAMPTZ, in UTC

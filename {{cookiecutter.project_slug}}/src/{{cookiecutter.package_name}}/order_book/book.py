@@ -50,10 +50,14 @@ def plain(column) -> list:
     return column.tolist() if hasattr(column, "tolist") else list(column)  # numpy -> Python
 
 
-def rows_of(noted: list[tuple], model: str) -> list[tuple]:
-    """The notes as the store's rows: time, model, version, dish, then the order's fields."""
+def rows_of(noted: list[tuple], model: str, when: Callable[[float], object]) -> list[tuple]:
+    """The notes as the store's rows: time, model, version, dish, then the order's fields.
+
+    `when` turns seconds into the store's time, once a note: its orders were cooked together.
+    """
     rows = []
     for seconds, orders, predictions, version in noted:
+        cooked_at = when(seconds)
         columns = getattr(orders, "columns", None)
         fields: Iterable[Sequence]
         if columns is None:  # orders, as the values of each `Order`
@@ -61,7 +65,7 @@ def rows_of(noted: list[tuple], model: str) -> list[tuple]:
         else:  # a batch that the rush_hour wing read as columns
             fields = zip(*(plain(columns[name]) for name in FEATURES), strict=True)
         for prediction, values in zip(predictions, fields, strict=True):
-            rows.append((seconds, model, version, prediction, *values))
+            rows.append((cooked_at, model, version, prediction, *values))
     return rows
 
 
@@ -106,7 +110,7 @@ class OrderBook:
 
     def write(self, noted: list[tuple]) -> None:
         """In the clerk's thread: write the notes, and trim when it is time."""
-        rows = rows_of(noted, self.store.model)
+        rows = rows_of(noted, self.store.model, self.store.when)
         self.store.write(rows)
         self.written_since_trim += len(rows)
         if self.written_since_trim >= self.keep // 10 + 1:
