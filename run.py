@@ -171,7 +171,11 @@ def main() -> None:
         sys.exit(run(BIN / "mkdocs", "build", "--strict", *rest))
     # Two workers by default (pytest-xdist): each slow test bakes and tests a whole project, and
     # two of them fit side by side on two cores. `-n 0` runs everything in one process.
-    workers = [] if any(word.startswith(("-n", "--numprocesses")) for word in rest) else ["-n", "2"]
+    # Work stealing: a worker with nothing left takes half of the other's waiting tests, so the
+    # four whole-project tests (6 to 14 minutes each) never wait in one worker's queue while
+    # the other idles (they did once under the default: 2,324 s instead of about 1,460).
+    chosen = any(word.startswith(("-n", "--numprocesses")) for word in rest)
+    workers = [] if chosen else ["-n", "2", "--dist", "worksteal"]
     sys.exit(run(PYTHON, "-m", "pytest", *workers, *rest))
 
 
